@@ -1,0 +1,6 @@
+#ifndef DBM_CMARIADB_SHIM_H
+#define DBM_CMARIADB_SHIM_H
+#include <mysql.h>
+#include <errmsg.h>
+#include <mysqld_error.h>
+#endif

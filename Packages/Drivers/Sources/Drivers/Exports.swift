@@ -1,0 +1,4 @@
+@_exported import SQLiteDriver
+@_exported import PostgreSQLDriver
+@_exported import MySQLDriver
+@_exported import DatabaseDriver
