@@ -22,14 +22,10 @@ let package = Package(
         .target(name: "MySQLDriver", dependencies: ["DatabaseDriver", "CMariaDB"]),
         // The public face: opens a connection for any URL, pools connections, administers databases.
         .target(name: "Drivers", dependencies: ["DatabaseDriver", "SQLiteDriver", "PostgreSQLDriver", "MySQLDriver"]),
-        // Test databases (from DBM_TEST_POSTGRES_URL / DBM_TEST_MYSQL_URL), fixtures and temporary directories.
-        .target(name: "DriverTestSupport", dependencies: ["Drivers"]),
+        // Test databases (from DBM_TEST_POSTGRES_URL / DBM_TEST_MYSQL_URL), scratch databases, fixtures, temporary directories.
+        .target(name: "DriverTestSupport", dependencies: ["DatabaseDriver"]),
 
         .testTarget(name: "DatabaseDriverTests", dependencies: ["DatabaseDriver"]),
-        .testTarget(name: "SQLiteDriverTests", dependencies: ["Drivers", "DriverTestSupport"]),
-        .testTarget(name: "PostgreSQLDriverTests", dependencies: ["Drivers", "DriverTestSupport"]),
-        .testTarget(name: "MySQLDriverTests", dependencies: ["Drivers", "DriverTestSupport"]),
-        .testTarget(name: "DriversTests", dependencies: ["Drivers", "DriverTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
