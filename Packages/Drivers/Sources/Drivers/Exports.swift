@@ -1,4 +1,0 @@
-@_exported import SQLiteDriver
-@_exported import PostgreSQLDriver
-@_exported import MySQLDriver
-@_exported import DatabaseDriver
