@@ -1,5 +1,6 @@
 import CSQLite
 import DatabaseDriver
+import Foundation
 
 /// Compiles SQL text into `PreparedStatement`s: exactly one for `execute`/`withCursor`, or each in turn
 /// for a script.
@@ -39,13 +40,30 @@ enum StatementCompiler {
         var offset = 0
         while hasText(text, from: offset) {
             let next = compile(text, from: offset, db: db)
-            guard next.resultCode == SQLITE_OK else { throw SQLiteErrorMapping.error(next.resultCode, db: db, sql: sql) }
+            guard next.resultCode == SQLITE_OK else {
+                throw SQLiteErrorMapping.error(next.resultCode, db: db, sql: statementText(text, from: offset))
+            }
             offset = next.tail
             guard let handle = next.handle else { continue }
             let statement = PreparedStatement(handle: handle, sql: sqlite3_sql(handle).map { String(cString: $0) } ?? sql)
             defer { statement.finalize() }
             try body(statement)
         }
+    }
+
+    /// The text of the statement starting at `offset`: up to the first `;` that completes it (as
+    /// `sqlite3_complete` judges, so semicolons in literals, comments and triggers do not count), or the
+    /// rest of the script. Used only to report which statement of a script failed to compile.
+    private static func statementText(_ text: ContiguousArray<CChar>, from offset: Int) -> String {
+        var bytes = [CChar]()
+        var index = offset
+        while index < text.count - 1 {
+            bytes.append(text[index])
+            if text[index] == CChar(UInt8(ascii: ";")), sqlite3_complete(bytes + [0]) != 0 { break }
+            index += 1
+        }
+        let statement = String(decoding: bytes.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return statement.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     private static func cString(_ sql: String) throws(DatabaseError) -> ContiguousArray<CChar> {

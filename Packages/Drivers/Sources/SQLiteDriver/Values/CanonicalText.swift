@@ -97,6 +97,15 @@ enum CanonicalText {
         return true
     }
 
+    /// An integral `Double` as the exact integer it holds (`2^63` → `9223372036854775808`), where shortest
+    /// digits would print trailing zeros instead (`9223372036854776000`). Beyond 2^64 it falls back to
+    /// `plainDecimal`.
+    static func exactInteger(_ value: Double) -> String {
+        let magnitude = value.magnitude
+        guard magnitude < 18_446_744_073_709_551_616.0 else { return plainDecimal(value) }
+        return (value < 0 ? "-" : "") + String(UInt64(magnitude))
+    }
+
     /// A finite `Double` in plain decimal notation (no exponent), exact: the digits are the shortest that
     /// read back as the same `Double` (`1.98`, `100000000000000000000`, `0.00001`).
     static func plainDecimal(_ value: Double) -> String {

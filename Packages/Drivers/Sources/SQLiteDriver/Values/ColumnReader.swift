@@ -34,7 +34,7 @@ enum ColumnReader {
             case .decimal where v.isFinite: return .decimal(CanonicalText.plainDecimal(v))
             case .integer where v.isFinite && abs(v) >= int64Bound && v.rounded() == v:
                 // An integer beyond Int64 that SQLite's INTEGER affinity stored as REAL.
-                return .decimal(CanonicalText.plainDecimal(v))
+                return .decimal(CanonicalText.exactInteger(v))
             case .json where v.isFinite: return .json("\(v)")
             default: return .double(v)
             }
