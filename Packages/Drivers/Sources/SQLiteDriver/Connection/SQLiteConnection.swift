@@ -10,7 +10,9 @@ import Foundation
 ///
 /// Open one with `SQLiteDriver().connect(_:)` or `SQLiteConnection.open(_:)`.
 public actor SQLiteConnection: DatabaseConnection {
+    /// The configuration the connection was opened with (log `redactedURL`, never the configuration).
     public nonisolated let configuration: ConnectionConfiguration
+    /// Always `.sqlite`.
     public nonisolated var dialect: Dialect { .sqlite }
 
     private let executor: QueueExecutor
@@ -19,6 +21,7 @@ public actor SQLiteConnection: DatabaseConnection {
     /// The open handle; `nil` before opening and after `close()`.
     var db: OpaquePointer? { handle.pointer }
 
+    /// The connection's own serial queue: every job of this actor, and so every C call, runs there.
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     private init(configuration: ConnectionConfiguration) {

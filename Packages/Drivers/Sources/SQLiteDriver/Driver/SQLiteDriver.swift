@@ -5,8 +5,10 @@ import DatabaseDriver
 /// A SQLite "database" is a file; administration creates, lists and deletes files in the directory of
 /// the configuration's database (see `DatabaseFiles`).
 public struct SQLiteDriver: DatabaseDriver {
+    /// Always `.sqlite`.
     public var dialect: Dialect { .sqlite }
 
+    /// The driver holds no state; create one wherever needed.
     public init() {}
 
     /// Opens the file `configuration.database` names (see `SQLiteConnection.open(_:)` for what it throws).

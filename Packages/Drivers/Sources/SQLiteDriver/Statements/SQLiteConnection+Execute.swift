@@ -22,7 +22,9 @@ extension SQLiteConnection {
 
     /// Runs the statements of `sql` in order (no arguments), stopping at the first error. Statements that
     /// ran before the error keep their effect unless the script wraps itself in a transaction.
-    /// - Throws: `DatabaseError`; the error's `sql` is the statement that failed.
+    /// Each statement is compiled only after the previous one ran, so later statements see earlier DDL.
+    /// - Throws: `DatabaseError`; the error's `sql` is the statement that failed. On a read-only
+    ///   connection the first writing statement is refused before it runs.
     public func executeScript(_ sql: String) async throws {
         try await withTaskCancellationHandler {
             let db = try openHandle()

@@ -109,7 +109,21 @@ enum CanonicalText {
     /// A finite `Double` in plain decimal notation (no exponent), exact: the digits are the shortest that
     /// read back as the same `Double` (`1.98`, `100000000000000000000`, `0.00001`).
     static func plainDecimal(_ value: Double) -> String {
-        let shortest = "\(value)"  // Swift prints the shortest round-tripping digits, e.g. 1e-05, 100.0
+        var shortest = value.description  // the shortest round-tripping digits: 1.98, 100.0, 1e-05, 1e+16
+        let utf8 = shortest.utf8
+        if !utf8.contains(UInt8(ascii: "e")) {
+            // Fast path, the common case: already plain; only a trailing ".0" is dropped.
+            if utf8.count >= 2, utf8[utf8.index(utf8.endIndex, offsetBy: -2)] == UInt8(ascii: "."),
+               utf8.last == UInt8(ascii: "0") {
+                shortest.removeLast(2)
+            }
+            return shortest == "-0" ? "0" : shortest
+        }
+        return expandExponent(shortest)
+    }
+
+    /// Rewrites Swift's exponent notation (`-1.2345e-05`) as plain digits (`-0.000012345`).
+    private static func expandExponent(_ shortest: String) -> String {
         var utf8 = Substring(shortest).utf8[...]
         var negative = false
         if utf8.first == UInt8(ascii: "-") { negative = true; utf8 = utf8.dropFirst() }
