@@ -120,6 +120,10 @@ final class ConnectionTests: XCTestCase {
         await assertThrowsDatabaseError(.misuse) {
             _ = try await connection.execute("INSERT INTO t VALUES (1); DROP TABLE t")
         }
+        await assertThrowsDatabaseError(.misuse) {
+            _ = try await connection.execute("CREATE TABLE u (y); INSERT INTO u VALUES (1)")
+        }
+        await assertThrowsDatabaseError(.misuse) { _ = try await connection.execute("SELECT 1; garbage") }
         let actual5 = try await connection.scalar("SELECT count(*) FROM t")
         XCTAssertEqual(actual5, .integer(0), "nothing ran")
         let actual6 = try await connection.execute("  -- only a comment")
@@ -176,6 +180,11 @@ final class ConnectionTests: XCTestCase {
         await assertThrowsDatabaseError(.invalidConfiguration) { _ = try await SQLiteTest.open(options: ["busy_timeout": "soon"]) }
         await assertThrowsDatabaseError(.invalidConfiguration) { _ = try await SQLiteTest.open(options: ["mode": "x"]) }
         await assertThrowsDatabaseError(.invalidConfiguration) { _ = try await SQLiteTest.open(options: ["foreign_keys": "maybe"]) }
+    }
+
+    func testAConfigurationForAnotherEngineIsRefused() async throws {
+        let postgres = ConnectionConfiguration(dialect: .postgresql, host: "127.0.0.1", port: 1, database: "x")
+        await assertThrowsDatabaseError(.invalidConfiguration) { _ = try await SQLiteDriver().connect(postgres) }
     }
 
     func testURLConfigurationOpensTheFile() async throws {

@@ -55,6 +55,24 @@ final class StreamingTests: XCTestCase {
         }
     }
 
+    func testAFailedCursorKeepsFailingInsteadOfRestartingTheQuery() async throws {
+        let connection = try await SQLiteTest.open()
+        // abs(Int64.min) overflows on the third row.
+        let sql = "SELECT abs(v) FROM (SELECT 1 AS v UNION ALL SELECT 2 UNION ALL SELECT -9223372036854775808 UNION ALL SELECT 4)"
+        let outcomes = try await connection.withCursor(sql, .none) { cursor -> [String] in
+            var outcomes = [String]()
+            for _ in 0..<5 {
+                do {
+                    outcomes.append(try cursor.next().map { String(reflecting: $0[0]) } ?? "end")
+                } catch let error as DatabaseError {
+                    outcomes.append("error \(error.code)")
+                }
+            }
+            return outcomes
+        }
+        XCTAssertEqual(outcomes, ["integer(1)", "integer(2)", "error other", "error other", "error other"])
+    }
+
     func testErrorsFromTheBodyPropagateAndTheConnectionStaysUsable() async throws {
         struct Stop: Error {}
         let connection = try await SQLiteTest.open()

@@ -22,6 +22,10 @@ struct OpenSettings: Sendable {
     private static let journalModes: Set<String> = ["delete", "truncate", "persist", "memory", "wal", "off"]
 
     init(_ configuration: ConnectionConfiguration) throws(DatabaseError) {
+        guard configuration.dialect == .sqlite else {
+            throw SQLiteErrorMapping.driver(.invalidConfiguration,
+                "the SQLite driver cannot open a \(configuration.dialect.rawValue) configuration")
+        }
         path = configuration.isInMemory ? ":memory:" : configuration.database
         if path.utf8.contains(0) {
             throw SQLiteErrorMapping.driver(.invalidConfiguration, "the SQLite database path must not contain a NUL byte")

@@ -15,6 +15,9 @@ final class SQLiteCursor: RowCursor {
     private var statement: PreparedStatement?
     private var rowsRead = 0
     private var isExhausted = false
+    /// The error that ended the cursor. Stepping again would make SQLite restart the query from its
+    /// first row, so every later `next()` throws this error instead.
+    private var failure: DatabaseError?
 
     /// A cursor over `statement`'s rows; `nil` gives an empty result (SQL text with no statement).
     init(_ statement: PreparedStatement?) {
@@ -39,11 +42,14 @@ final class SQLiteCursor: RowCursor {
 
     func next() throws -> Row? {
         if isExhausted { return nil }
+        if let failure { throw failure }
         guard let statement else {
             throw SQLiteErrorMapping.driver(.misuse, "the cursor was used after its withCursor body returned")
         }
         if rowsRead & 1023 == 0 && Task.isCancelled {
-            throw SQLiteErrorMapping.driver(.cancelled, "the query was cancelled", sql: statement.sql)
+            let error = SQLiteErrorMapping.driver(.cancelled, "the query was cancelled", sql: statement.sql)
+            failure = error
+            throw error
         }
         let handle = statement.handle
         switch sqlite3_step(handle) {
@@ -61,7 +67,9 @@ final class SQLiteCursor: RowCursor {
             sqlite3_reset(handle)
             return nil
         case let rc:
-            throw statement.error(rc)
+            let error = statement.error(rc)
+            failure = error
+            throw error
         }
     }
 
@@ -69,5 +77,6 @@ final class SQLiteCursor: RowCursor {
     func invalidate() {
         statement = nil
         isExhausted = false
+        failure = nil
     }
 }

@@ -7,22 +7,18 @@ import Foundation
 enum StatementCompiler {
     /// Compiles the single statement in `sql`; `nil` when the text holds only whitespace and comments.
     ///
-    /// - Throws: the engine's error (syntax, unknown table, ...), or `.misuse` when the text holds more
-    ///   than one statement (a second statement is never silently dropped).
+    /// - Throws: the engine's error (syntax, unknown table, ...), or `.misuse` when anything but comments
+    ///   follows the first statement (a second statement is never silently dropped).
     static func single(_ sql: String, db: OpaquePointer) throws(DatabaseError) -> PreparedStatement? {
         let text = try cString(sql)
         let first = compile(text, from: 0, db: db)
         guard first.resultCode == SQLITE_OK else { throw SQLiteErrorMapping.error(first.resultCode, db: db, sql: sql) }
         let statement = first.handle.map { PreparedStatement(handle: $0, sql: sql) }
         if hasText(text, from: first.tail) {
+            // Whatever follows must compile to nothing (comments); anything else is a second statement.
             let rest = compile(text, from: first.tail, db: db)
-            if rest.resultCode != SQLITE_OK {
-                let error = SQLiteErrorMapping.error(rest.resultCode, db: db, sql: sql)
-                statement?.finalize()
-                throw error
-            }
-            if let extra = rest.handle {
-                sqlite3_finalize(extra)
+            if rest.resultCode != SQLITE_OK || rest.handle != nil {
+                if let extra = rest.handle { sqlite3_finalize(extra) }
                 statement?.finalize()
                 throw SQLiteErrorMapping.driver(.misuse,
                     "the SQL text holds more than one statement; run several statements with executeScript", sql: sql)
