@@ -17,7 +17,7 @@ let package = Package(
 
         // Engine-independent vocabulary: values, rows, errors, configuration, placeholders, the connection protocol.
         .target(name: "DatabaseDriver"),
-        .target(name: "SQLiteDriver", dependencies: ["DatabaseDriver", "CSQLite"]),
+        .target(name: "SQLiteDriver", dependencies: ["DatabaseDriver", "CSQLite"], exclude: ["TYPE_MAPPING.md"]),
         .target(name: "PostgreSQLDriver", dependencies: ["DatabaseDriver", "CLibPQ"]),
         .target(name: "MySQLDriver", dependencies: ["DatabaseDriver", "CMariaDB"]),
         // The public face: opens a connection for any URL, pools connections, administers databases.
