@@ -26,6 +26,7 @@ let package = Package(
         .target(name: "DriverTestSupport", dependencies: ["DatabaseDriver"]),
 
         .testTarget(name: "DatabaseDriverTests", dependencies: ["DatabaseDriver"]),
+        .testTarget(name: "DriversTests", dependencies: ["Drivers", "DriverTestSupport"]),
         .testTarget(name: "SQLiteDriverTests", dependencies: ["SQLiteDriver", "DriverTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
