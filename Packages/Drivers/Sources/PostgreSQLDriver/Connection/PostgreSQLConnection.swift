@@ -6,7 +6,8 @@ import CLibPQ
 /// that queue, and a blocking call never occupies a thread of Swift's cooperative pool. The session is
 /// set up for exact text output: `DateStyle=ISO`, `IntervalStyle=postgres`, `TimeZone=UTC`,
 /// `extra_float_digits=3`, `bytea_output=hex`, client encoding UTF-8 (and
-/// `default_transaction_read_only=on` for a read-only configuration).
+/// `default_transaction_read_only=on` for a read-only configuration). Server notices (`NOTICE`, `WARNING`)
+/// are discarded.
 ///
 /// Open one with `PostgreSQLDriver().connect(_:)` or `PostgreSQLConnection.open(_:)`.
 public actor PostgreSQLConnection: DatabaseConnection {
@@ -58,6 +59,8 @@ public actor PostgreSQLConnection: DatabaseConnection {
             owned.finish()
             throw PostgreSQLErrors.connectFailure(message)
         }
+        // libpq's default prints server notices to stderr; a library must not write there.
+        _ = PQsetNoticeProcessor(raw, { _, _ in }, nil)
         cancelSignal.install(PQgetCancel(raw))
         handle = owned
     }
