@@ -43,10 +43,12 @@ extension PostgreSQLConnection {
         try await command("SAVEPOINT " + savepointIdentifier(name))
     }
 
+    /// Releases a savepoint, keeping its changes in the open transaction.
     public func releaseSavepoint(_ name: String) async throws {
         try await command("RELEASE SAVEPOINT " + savepointIdentifier(name))
     }
 
+    /// Undoes the changes made since a savepoint; the savepoint stays usable.
     public func rollbackToSavepoint(_ name: String) async throws {
         try await command("ROLLBACK TO SAVEPOINT " + savepointIdentifier(name))
     }

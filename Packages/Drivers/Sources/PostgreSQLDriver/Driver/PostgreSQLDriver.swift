@@ -2,6 +2,7 @@
 
 /// The PostgreSQL engine, on libpq: opens `PostgreSQLConnection`s and administers databases.
 public struct PostgreSQLDriver: DatabaseDriver {
+    /// Always `.postgresql`.
     public var dialect: Dialect { .postgresql }
 
     public init() {}

@@ -50,6 +50,21 @@ final class ConnectionTests: XCTestCase {
         await connection.close()
     }
 
+    func testTLSModeIsPassedToLibpq() async throws {
+        // The test server has TLS off: requiring TLS must fail, disabling it must connect.
+        var configuration = try PostgreSQLTestServer.configuration()
+        configuration.tls = TLSConfiguration(mode: .require)
+        let error = await assertThrowsDatabaseError(.connectionRefused) { _ = try await PostgreSQLConnection.open(configuration) }
+        XCTAssertTrue(error?.message.contains("SSL") ?? false, error?.message ?? "")
+        configuration.tls = TLSConfiguration(mode: .verifyFull, rootCertificatePath: "/nonexistent/dbm-root.crt")
+        await assertThrowsDatabaseError(.connectionRefused) { _ = try await PostgreSQLConnection.open(configuration) }
+        configuration.tls = TLSConfiguration(mode: .disable)
+        let connection = try await PostgreSQLConnection.open(configuration)
+        let ssl = try await connection.scalar("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+        XCTAssertEqual(ssl, .bool(false))
+        await connection.close()
+    }
+
     func testPasswordWithSpacesAndQuotesConnects() async throws {
         let base = try PostgreSQLTestServer.configuration()
         let admin = try await PostgreSQLConnection.open(base)
