@@ -28,6 +28,7 @@ let package = Package(
         .testTarget(name: "DatabaseDriverTests", dependencies: ["DatabaseDriver"]),
         .testTarget(name: "DriversTests", dependencies: ["Drivers", "DriverTestSupport"]),
         .testTarget(name: "SQLiteDriverTests", dependencies: ["SQLiteDriver", "DriverTestSupport"]),
+        .testTarget(name: "PostgreSQLDriverTests", dependencies: ["PostgreSQLDriver", "DriverTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
