@@ -26,6 +26,7 @@ let package = Package(
         .target(name: "DriverTestSupport", dependencies: ["DatabaseDriver"]),
 
         .testTarget(name: "DatabaseDriverTests", dependencies: ["DatabaseDriver"]),
+        .testTarget(name: "MySQLDriverTests", dependencies: ["MySQLDriver", "DriverTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -15,7 +15,9 @@ extension MySQLDriver {
     /// Creates a database: `CREATE DATABASE [IF NOT EXISTS] `name` [CHARACTER SET ...] [COLLATE ...]`.
     ///
     /// The name is validated (`Dialect.validateIdentifier`) and quoted with backticks, so any name is taken
-    /// literally. `encoding` and `collation` must match `^[A-Za-z0-9_]+$`.
+    /// literally. `encoding` and `collation` must match `^[A-Za-z0-9_]+$`. With neither given, the
+    /// database is created `CHARACTER SET utf8mb4` whatever the server's default (often `latin1`), so
+    /// every Unicode text can be stored.
     /// - Throws: `.duplicateObject` when it exists (unless `ifNotExists`), `.invalidValue` for a bad name
     ///   or option, `.permissionDenied` on a read-only configuration.
     public func createDatabase(_ name: String, options: CreateDatabaseOptions, on configuration: ConnectionConfiguration) async throws {
@@ -24,6 +26,9 @@ extension MySQLDriver {
         if let encoding = options.encoding {
             try Self.validateOptionWord(encoding, role: "encoding")
             sql += " CHARACTER SET " + encoding
+        }
+        if options.encoding == nil && options.collation == nil {
+            sql += " CHARACTER SET utf8mb4"
         }
         if let collation = options.collation {
             try Self.validateOptionWord(collation, role: "collation")

@@ -27,6 +27,10 @@ extension MySQLHandle {
             }
         }
         guard connected != nil else { throw handle.lastError(sql: nil) }
+        // libmariadb 3.3 fails on a server without TLS only when verifying; `require` is checked here.
+        if configuration.tls.mode == .require, mysql_get_ssl_cipher(handle.raw) == nil {
+            throw DatabaseError.mysql(errno: 2026, message: "TLS is required (sslmode=require), but the server does not support it", sql: nil)
+        }
         return handle
     }
 
@@ -54,8 +58,9 @@ extension MySQLHandle {
     /// Maps libpq-style TLS modes onto libmariadb's options.
     ///
     /// `disable` sends no TLS options; `allow`/`prefer` pass certificate paths but do not insist;
-    /// `require` sets `MYSQL_OPT_SSL_ENFORCE`; `verify-ca` and `verify-full` also set
-    /// `MYSQL_OPT_SSL_VERIFY_SERVER_CERT` (libmariadb always checks the host name when verifying).
+    /// `require` sets `MYSQL_OPT_SSL_ENFORCE` (and `connect` refuses a session that ended up without TLS);
+    /// `verify-ca` and `verify-full` also set `MYSQL_OPT_SSL_VERIFY_SERVER_CERT`, which makes libmariadb
+    /// refuse a server without TLS before authenticating (it always checks the host name when verifying).
     private func applyTLS(_ tls: TLSConfiguration) throws(DatabaseError) {
         if tls.mode == .disable { return }
         if let path = tls.rootCertificatePath { try option(MYSQL_OPT_SSL_CA, string: path) }

@@ -96,7 +96,10 @@ struct ColumnDescriptor {
         case MYSQL_TYPE_STRING: name = binary ? "BINARY" : "CHAR"
         case MYSQL_TYPE_VAR_STRING, MYSQL_TYPE_VARCHAR: name = binary ? "VARBINARY" : "VARCHAR"
         case MYSQL_TYPE_TINY_BLOB, MYSQL_TYPE_MEDIUM_BLOB, MYSQL_TYPE_LONG_BLOB, MYSQL_TYPE_BLOB:
-            let size = field.length <= 255 ? "TINY" : field.length <= 65_535 ? "" : field.length <= 16_777_215 ? "MEDIUM" : "LONG"
+            // The length is in bytes: characters times the charset's longest character.
+            let perCharacter = UInt(max(mariadb_get_charset_by_nr(field.charsetnr)?.pointee.char_maxlen ?? 1, 1))
+            let characters = field.length / perCharacter
+            let size = characters <= 255 ? "TINY" : characters <= 65_535 ? "" : characters <= 16_777_215 ? "MEDIUM" : "LONG"
             name = size + (binary ? "BLOB" : "TEXT")
         default: name = binary ? "VARBINARY" : "VARCHAR"
         }

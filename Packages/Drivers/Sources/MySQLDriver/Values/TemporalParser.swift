@@ -30,6 +30,9 @@ enum TemporalParser {
             throw Failure(reason: "MariaDB has no time with time zone; only a zero offset is accepted")
         }
         try s.end()
+        // The binary protocol carries a TIME as days plus an hour byte.
+        t.day = t.hour / 24
+        t.hour %= 24
         t.time_type = MYSQL_TIMESTAMP_TIME
         return t
     }
