@@ -49,19 +49,28 @@ final class MySQLHandle {
             let rc = mysql_next_result(raw)
             if rc > 0 { throw lastError(sql: sql) }
             if rc < 0 { break }
-            if let result = mysql_use_result(raw) { mysql_free_result(result) }
-            else if mysql_field_count(raw) > 0 { throw lastError(sql: sql) }
+            try discardCurrentResult(sql: sql)
         }
+    }
+
+    /// Reads the rows of the current result, if it has any, and frees it; throws an error the server sends
+    /// in the middle of the rows.
+    func discardCurrentResult(sql: String?) throws(DatabaseError) {
+        guard let result = mysql_use_result(raw) else {
+            if mysql_field_count(raw) > 0 { throw lastError(sql: sql) }
+            return
+        }
+        while mysql_fetch_row(result) != nil {}
+        let failed = mysql_errno(raw) != 0
+        let error = failed ? lastError(sql: sql) : nil
+        mysql_free_result(result)
+        if let error { throw error }
     }
 
     /// Runs a statement that returns no rows we need, discarding any it does return.
     func run(_ sql: String) throws(DatabaseError) {
         try sendQuery(sql)
-        if let result = mysql_use_result(raw) {
-            mysql_free_result(result)
-        } else if mysql_field_count(raw) > 0 {
-            throw lastError(sql: sql)
-        }
+        try discardCurrentResult(sql: sql)
         try discardRemainingResults(sql: sql)
     }
 }

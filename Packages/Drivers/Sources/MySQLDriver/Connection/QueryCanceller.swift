@@ -10,7 +10,8 @@ import Synchronization
 ///
 /// The connection brackets each statement with `begin()`/`end()`; `cancel()` only acts between them and
 /// records that it did, so a statement the server finished anyway (a killed `SLEEP` returns normally)
-/// still reports `.cancelled`.
+/// still reports `.cancelled`. `end()` waits for kills still in flight, so a late `KILL QUERY` can never
+/// hit the connection's next statement (on an idle connection MariaDB ignores it).
 final class QueryCanceller: Sendable {
     private struct State {
         var threadID: UInt?
@@ -20,6 +21,10 @@ final class QueryCanceller: Sendable {
 
     private let configuration: ConnectionConfiguration
     private let state = Mutex(State())
+    /// Entered for every `KILL QUERY` sent and left when it is done.
+    private let pendingKills = DispatchGroup()
+    /// How long `end()` waits for a kill in flight (the kill's connect can hang on a dead server).
+    private static let killWait: DispatchTimeInterval = .seconds(30)
 
     init(configuration: ConnectionConfiguration) {
         self.configuration = configuration
@@ -35,13 +40,16 @@ final class QueryCanceller: Sendable {
         state.withLock { $0.running = true; $0.cancelRequested = false }
     }
 
-    /// Marks the end of a statement; returns true when `cancel()` was called while it ran.
+    /// Marks the end of a statement; returns true when `cancel()` was called while it ran, after the
+    /// kill it sent has finished.
     func end() -> Bool {
-        state.withLock { s in
+        let cancelled = state.withLock { s in
             s.running = false
             defer { s.cancelRequested = false }
             return s.cancelRequested
         }
+        if cancelled { _ = pendingKills.wait(timeout: .now() + Self.killWait) }
+        return cancelled
     }
 
     /// True when `cancel()` was called since `begin()`.
@@ -50,15 +58,18 @@ final class QueryCanceller: Sendable {
     /// Asks the server to stop the running statement, if any. Returns at once; the kill happens on a
     /// background thread and its own failures are ignored (the statement then simply completes).
     func cancel() {
+        let pendingKills = pendingKills
         let target: UInt? = state.withLock { s in
             guard s.running, let id = s.threadID else { return nil }
             s.cancelRequested = true
+            pendingKills.enter()
             return id
         }
         guard let target else { return }
         let configuration = configuration
         DispatchQueue.global(qos: .userInitiated).async {
             Self.killQuery(thread: target, configuration: configuration)
+            pendingKills.leave()
         }
     }
 

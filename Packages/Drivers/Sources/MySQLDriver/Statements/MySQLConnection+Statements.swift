@@ -15,11 +15,7 @@ extension MySQLConnection {
         return try await runCancellable(sql: sql) { handle, _ in
             if arguments.isEmpty {
                 try handle.sendQuery(sql)
-                if let result = mysql_use_result(handle.raw) {
-                    mysql_free_result(result)
-                } else if mysql_field_count(handle.raw) > 0 {
-                    throw handle.lastError(sql: sql)
-                }
+                try handle.discardCurrentResult(sql: sql)
                 let affected = mysql_affected_rows(handle.raw)
                 let insertID = mysql_insert_id(handle.raw)
                 try handle.discardRemainingResults(sql: sql)
@@ -30,7 +26,7 @@ extension MySQLConnection {
             defer { statement.close() }
             try statement.execute(rewritten.values)
             let result = ExecutionResult(rowsAffected: statement.affectedRows, lastInsertID: statement.insertID)
-            try statement.discardResults()
+            try statement.discardResults(readingRows: true)
             return result
         }
     }
@@ -48,11 +44,7 @@ extension MySQLConnection {
             }
             defer { _ = mysql_set_server_option(handle.raw, MYSQL_OPTION_MULTI_STATEMENTS_OFF) }
             try handle.sendQuery(sql)
-            if let result = mysql_use_result(handle.raw) {
-                mysql_free_result(result)
-            } else if mysql_field_count(handle.raw) > 0 {
-                throw handle.lastError(sql: sql)
-            }
+            try handle.discardCurrentResult(sql: sql)
             try handle.discardRemainingResults(sql: sql)
         }
     }
@@ -89,7 +81,7 @@ extension MySQLConnection {
             let cursor = try PreparedResultCursor(statement: statement, cancellation: check)
             defer { cursor.invalidate() }
             let value = try body(cursor)
-            try statement.discardResults()
+            try statement.discardResults(readingRows: false)
             return value
         }
     }

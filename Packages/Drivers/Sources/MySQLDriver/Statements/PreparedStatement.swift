@@ -73,9 +73,18 @@ final class PreparedStatement {
         return id == 0 ? nil : Int64(clamping: id)
     }
 
-    /// Discards the unread rows of the current result and every further result (`CALL`), raising the
-    /// first error a further result reports.
-    func discardResults() throws(DatabaseError) {
+    /// Discards the rest of the current result and every further result (`CALL`), raising the first
+    /// error a further result reports.
+    ///
+    /// - Parameter readingRows: true to read the current result's remaining rows one by one and raise an
+    ///   error the server sends among them (`execute`); false to let libmariadb skip them unread (a cursor
+    ///   whose body stopped early does not care about rows it never asked for).
+    func discardResults(readingRows: Bool) throws(DatabaseError) {
+        if readingRows, fieldCount > 0 {
+            var rc: Int32
+            repeat { rc = mysql_stmt_fetch(raw) } while rc == 0 || rc == MYSQL_DATA_TRUNCATED
+            if rc != MYSQL_NO_DATA { throw lastError() }
+        }
         while true {
             _ = mysql_stmt_free_result(raw)
             guard mysql_stmt_more_results(raw) != 0 else { return }

@@ -101,6 +101,18 @@ final class ErrorMappingTests: MySQLTestCase {
         }
     }
 
+    func testErrorAmongRowsThatExecuteDiscardsIsStillRaised() async throws {
+        let connection = try await MySQLConnection.connect(try serverConfiguration())
+        let sql = "SELECT seq, IF(seq = 500, (SELECT 1 UNION SELECT 2), seq) FROM seq_1_to_1000"
+        let text = await assertThrows(.other) { _ = try await connection.execute(sql) }
+        XCTAssertEqual(text?.engineCode, "1242")
+        let prepared = await assertThrows(.other) { _ = try await connection.execute(sql + " WHERE seq > ?", [0]) }
+        XCTAssertEqual(prepared?.engineCode, "1242")
+        let after = try await connection.scalar("SELECT 1")
+        XCTAssertEqual(after, .integer(1))
+        await connection.close()
+    }
+
     func testErrorsCanBeMatchedByPattern() async throws {
         let connection = try await MySQLConnection.connect(try serverConfiguration())
         do {
