@@ -5,8 +5,10 @@
 /// Opens `MySQLConnection`s and administers databases on a server. Administration opens a short-lived
 /// connection without a default database, so the configuration's own database need not exist.
 public struct MySQLDriver: DatabaseDriver {
+    /// Always `.mysql`.
     public var dialect: Dialect { .mysql }
 
+    /// A driver value; it holds no state (every call opens its own connection).
     public init() {}
 
     /// Opens a connection.

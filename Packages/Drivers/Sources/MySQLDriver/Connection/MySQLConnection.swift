@@ -12,7 +12,9 @@ import Synchronization
 /// Cancelling the calling task, or calling `cancel()`, sends `KILL QUERY` from a second short-lived
 /// connection; the interrupted call throws `.cancelled` and the connection stays usable.
 public actor MySQLConnection: DatabaseConnection {
+    /// Always `.mysql`.
     public nonisolated let dialect: Dialect = .mysql
+    /// The configuration the connection was opened with; print its `redactedURL`, never the password.
     public nonisolated let configuration: ConnectionConfiguration
     private let executor: QueueExecutor
     let canceller: QueryCanceller
@@ -20,6 +22,7 @@ public actor MySQLConnection: DatabaseConnection {
     private var handle: MySQLHandle?
     private var closed = false
 
+    /// The connection's own serial queue: every libmariadb call of this connection runs there.
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     private static let counter = Atomic<Int>(0)
@@ -55,6 +58,8 @@ public actor MySQLConnection: DatabaseConnection {
         return handle
     }
 
+    /// True while the server reports an open transaction (`SERVER_STATUS_IN_TRANS`), so it also follows
+    /// `BEGIN`/`COMMIT` sent as SQL and the implicit commit MariaDB makes before DDL.
     public var inTransaction: Bool { handle?.inTransaction ?? false }
 
     /// The server's version string, such as `10.11.19-MariaDB-0+deb12u1`.

@@ -113,6 +113,21 @@ final class ErrorMappingTests: MySQLTestCase {
         await connection.close()
     }
 
+    func testKilledSessionIsConnectionLost() async throws {
+        let configuration = try serverConfiguration()
+        let victim = try await MySQLConnection.connect(configuration)
+        let killer = try await MySQLConnection.connect(configuration)
+        let id = try await victim.scalar("SELECT CONNECTION_ID()")
+        guard case .integer(let thread) = id else { return XCTFail("CONNECTION_ID() should be an integer") }
+        _ = try await killer.execute("KILL CONNECTION \(thread)")
+        let error = await assertThrows(.connectionLost) { _ = try await victim.scalar("SELECT 1") }
+        XCTAssertTrue(["2006", "2013"].contains(error?.engineCode ?? ""), String(reflecting: error))
+        let alive = await victim.isAlive()
+        XCTAssertFalse(alive)
+        await victim.close()
+        await killer.close()
+    }
+
     func testErrorsCanBeMatchedByPattern() async throws {
         let connection = try await MySQLConnection.connect(try serverConfiguration())
         do {
