@@ -67,7 +67,7 @@ enum ConnectionReference: Decodable, JSONSchemaProviding {
     }
 }
 
-extension ConnectionConfiguration: JSONSchemaProviding {
+extension ConnectionConfiguration: @retroactive JSONSchemaProviding {
     /// The spec's `connection_config` object.
     public static var jsonSchema: JSONValue {
         ["type": "object",
