@@ -64,10 +64,20 @@ final class DatabaseMethodsTests: XCTestCase {
             let health = try server.call("manage_databases", ["operation": "health_check", "database_url": .string(base)])
             XCTAssertEqual(health["health_status"], "healthy")
             XCTAssertEqual(health["success"], true)
-            let dropped = try server.call("manage_databases", ["operation": "drop", "database_name": .string(name), "connection_config": try JSONValueEncoder().encode(ConnectionConfiguration(url: base))])
+            let dropped = try server.call("manage_databases", ["operation": "drop", "database_name": .string(name), "connection_config": try Self.connectionConfig(ConnectionConfiguration(url: base))])
             XCTAssertEqual(dropped["success"], true, "\(dialect): \(dropped)")
         }
         _ = try await server.shutdown()
+    }
+
+    /// The spec's connection_config object for a configuration (with its password: encoding redacts it).
+    static func connectionConfig(_ c: ConnectionConfiguration) -> JSONValue {
+        var object: JSONObject = ["driver": .string(c.dialect.rawValue), "database": .string(c.database)]
+        if let host = c.host { object["host"] = .string(host) }
+        if let port = c.port { object["port"] = .integer(Int64(port)) }
+        if let user = c.username { object["username"] = .string(user) }
+        if let password = c.password { object["password"] = .string(password) }
+        return .object(object)
     }
 
     func testReadOnlyServerRefusesWrites() async throws {
