@@ -1,0 +1,23 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Monitoring: metrics with history, slow queries and plans, reports, and measured optimizations,
+// on top of the Drivers package.
+let package = Package(
+    name: "Monitoring",
+    products: [
+        .library(name: "Monitoring", targets: ["Monitoring"]),
+    ],
+    dependencies: [
+        .package(path: "../Drivers"),
+    ],
+    targets: [
+        .target(name: "Monitoring", dependencies: [.product(name: "Drivers", package: "Drivers")]),
+        .testTarget(name: "MonitoringTests", dependencies: [
+            "Monitoring",
+            .product(name: "Drivers", package: "Drivers"),
+            .product(name: "DriverTestSupport", package: "Drivers"),
+        ]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,117 @@
+import DatabaseDriver
+import Drivers
+import Foundation
+
+/// The spec's `PerformanceMonitor(database_url)`: metrics, slow queries, plans, reports and optimizations
+/// for one database, with history kept in a workspace.
+///
+/// Works on a connection it is given (a pooled one from the server) or opens its own (`open`). Calls are
+/// serialised by the actor; a collection runs a handful of small statistics queries.
+public actor PerformanceMonitor {
+    /// The monitored database's connection.
+    public nonisolated let connection: any DatabaseConnection
+    /// Where samples, the statement log and applied changes are kept.
+    public let history: MetricsHistory
+    /// The key of this database in the history: its redacted URL.
+    public nonisolated let databaseKey: String
+    /// The database name reported in metrics (for SQLite, the file path).
+    public nonisolated let databaseName: String
+    private let ownsConnection: Bool
+
+    /// Monitors the database behind `connection`, keeping history in `history`.
+    public init(connection: any DatabaseConnection, history: MetricsHistory) {
+        self.init(connection: connection, history: history, ownsConnection: false)
+    }
+
+    private init(connection: any DatabaseConnection, history: MetricsHistory, ownsConnection: Bool) {
+        self.connection = connection
+        self.history = history
+        self.ownsConnection = ownsConnection
+        let configuration = connection.configuration
+        self.databaseKey = configuration.redactedURL
+        self.databaseName = configuration.database
+    }
+
+    /// Opens a connection to `databaseURL` and the history of `workspace`. Close with `close()`.
+    public static func open(databaseURL: String, workspace: MonitoringWorkspace = .default) async throws -> PerformanceMonitor {
+        let connection = try await Database.connect(databaseURL)
+        do {
+            let history = try await MetricsHistory.open(workspace)
+            return PerformanceMonitor(connection: connection, history: history, ownsConnection: true)
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+
+    /// Closes the history, and the connection when `open` made it.
+    public func close() async {
+        await history.close()
+        if ownsConnection { await connection.close() }
+    }
+
+    nonisolated var dialect: Dialect { connection.dialect }
+
+    // MARK: collect_metrics
+
+    /// `PerformanceMonitor.collect_metrics()`: one sample from the engine's statistics, with rates over the
+    /// interval since the previous stored sample, alerts and health; the sample is stored in the history.
+    public func collectMetrics(_ request: CollectMetricsRequest = .init()) async throws -> DatabaseMetrics {
+        let config = request.metricsConfig ?? MetricsConfig()
+        let takenAt = Clock.now()
+        let previous = try await history.latest(databaseKey: databaseKey)
+        let context = CollectionContext(config: config, statementLog: try await history.statementTotals(databaseKey: databaseKey))
+        let collector: any MetricsCollector = switch dialect {
+        case .postgresql: PostgreSQLMetricsCollector()
+        case .mysql: MySQLMetricsCollector()
+        case .sqlite: SQLiteMetricsCollector()
+        }
+        let reading = try await collector.read(connection, context)
+
+        let seconds = previous.map { takenAt - $0.takenAt }
+        let rates = RateCalculator.rates(current: reading.counters, previous: previous?.counters, seconds: seconds)
+        var metrics = DatabaseMetrics(timestamp: Clock.iso8601(takenAt), databaseName: databaseName, engine: dialect.rawValue)
+        metrics.connections = reading.connections
+        metrics.performance = .init(queriesPerSecond: rates.queriesPerSecond, avgQueryTimeMS: rates.avgQueryTimeMS,
+                                    slowQueriesCount: reading.slowQueriesCount, cacheHitRatio: rates.cacheHitRatio)
+        metrics.queryCount = reading.queryCount
+        metrics.slowQueries = reading.slowQueries
+        metrics.tableSizes = reading.tableSizes
+        metrics.indexUsage = reading.indexUsage
+        metrics.lockWaits = reading.lockWaits
+        metrics.sampleIntervalSeconds = seconds
+        metrics.storage = .init(totalSizeMB: reading.totalBytes.map(megabytes), usedSizeMB: reading.usedBytes.map(megabytes),
+                                freeSizeMB: reading.freeBytes.map(megabytes))
+
+        // Growth from the stored history (up to a week back) plus this sample.
+        let window = try await history.samples(databaseKey: databaseKey, limit: 10_000, since: takenAt - 7 * 86_400)
+        var points = window.compactMap { s in s.metrics.storage.usedSizeMB.map { (s.takenAt, $0) } }
+        if let used = metrics.storage.usedSizeMB { points.append((takenAt, used)) }
+        metrics.storage.growthRateMBPerDay = RateCalculator.growthPerDay(points)
+
+        var checks = reading.checks + rates.notes
+        if metrics.storage.growthRateMBPerDay == nil {
+            checks.append(.skipped("growth_rate", "needs two stored samples at least one second apart"))
+        }
+        let (alerts, alertChecks) = AlertEvaluator.evaluate(metrics, thresholds: config.alertThresholds)
+        metrics.alerts = alerts
+        metrics.healthStatus = AlertEvaluator.health(alerts)
+        metrics.checks = checks + alertChecks
+
+        try await history.record(metrics, counters: reading.counters, takenAt: takenAt, databaseKey: databaseKey)
+        if request.historicalData {
+            metrics.history = window.suffix(request.historyLimit).map {
+                MetricsHistoryPoint(timestamp: $0.metrics.timestamp, values: $0.metrics.numericValues, healthStatus: $0.metrics.healthStatus)
+            }
+        }
+        return metrics
+    }
+
+    /// Runs `sql` and records its time in dbm's statement log (the statement statistics SQLite lacks, and
+    /// the server's own record on every engine). Returns the rows.
+    public func runRecorded(_ sql: String, _ arguments: StatementArguments = .none) async throws -> QueryResult {
+        let (result, ms) = try await Clock.measure { try await connection.query(sql, arguments) }
+        try await history.recordStatement(sql, durationMS: ms, rows: Int64(result.rows.count), databaseKey: databaseKey)
+        return result
+    }
+}

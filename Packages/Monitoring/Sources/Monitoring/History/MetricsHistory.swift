@@ -1,0 +1,168 @@
+import DatabaseDriver
+import Drivers
+import Foundation
+
+/// The embedded SQLite database in the workspace that keeps every sample, dbm's statement log and the
+/// optimizations applied (with their inverse DDL).
+///
+/// One history file serves every database monitored from the workspace; rows are keyed by the database's
+/// redacted URL. Opened through the Drivers SQLite driver; several processes may share the file (SQLite
+/// locking, 5 s busy timeout).
+public actor MetricsHistory {
+    public let workspace: MonitoringWorkspace
+    private let connection: any DatabaseConnection
+
+    private init(workspace: MonitoringWorkspace, connection: any DatabaseConnection) {
+        self.workspace = workspace
+        self.connection = connection
+    }
+
+    /// Opens (creating when needed) the history database of a workspace.
+    public static func open(_ workspace: MonitoringWorkspace) async throws -> MetricsHistory {
+        try workspace.prepare()
+        let configuration = ConnectionConfiguration(dialect: .sqlite, database: workspace.historyURL.path, options: ["journal_mode": "wal"])
+        let connection: any DatabaseConnection
+        do {
+            connection = try await Database.connect(configuration)
+            try await connection.executeScript(Self.schema)
+        } catch let error as DatabaseError {
+            throw MonitoringError(.historyUnavailable, "cannot open the monitoring history \(workspace.historyURL.path): \(error.message)")
+        }
+        return MetricsHistory(workspace: workspace, connection: connection)
+    }
+
+    static let schema = """
+        CREATE TABLE IF NOT EXISTS samples (
+            id INTEGER PRIMARY KEY,
+            database_key TEXT NOT NULL,
+            taken_at REAL NOT NULL,
+            metrics TEXT NOT NULL,
+            counters TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS samples_by_database ON samples (database_key, taken_at);
+        CREATE TABLE IF NOT EXISTS statement_log (
+            database_key TEXT NOT NULL,
+            query TEXT NOT NULL,
+            calls INTEGER NOT NULL,
+            total_ms REAL NOT NULL,
+            max_ms REAL NOT NULL,
+            rows INTEGER,
+            last_run_at REAL NOT NULL,
+            PRIMARY KEY (database_key, query)
+        );
+        CREATE TABLE IF NOT EXISTS applied_changes (
+            change_id TEXT PRIMARY KEY,
+            optimization_id TEXT NOT NULL,
+            database_key TEXT NOT NULL,
+            applied_at REAL NOT NULL,
+            rule TEXT NOT NULL,
+            description TEXT NOT NULL,
+            apply_sql TEXT NOT NULL,
+            inverse_sql TEXT,
+            rolled_back_at REAL
+        );
+        """
+
+    // MARK: Samples
+
+    /// A stored sample: the metrics as returned, and the raw counters the next rates are computed from.
+    public struct Sample: Sendable {
+        public var takenAt: Double
+        public var metrics: DatabaseMetrics
+        public var counters: MetricsCounters
+    }
+
+    /// Stores a sample.
+    public func record(_ metrics: DatabaseMetrics, counters: MetricsCounters, takenAt: Double, databaseKey: String) async throws {
+        var stored = metrics
+        stored.history = nil
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let metricsJSON = String(decoding: try encoder.encode(stored), as: UTF8.self)
+        let countersJSON = String(decoding: try encoder.encode(counters), as: UTF8.self)
+        _ = try await connection.execute(
+            "INSERT INTO samples (database_key, taken_at, metrics, counters) VALUES (?, ?, ?, ?)",
+            [.text(databaseKey), .double(takenAt), .text(metricsJSON), .text(countersJSON)])
+    }
+
+    /// The most recent sample of a database, or `nil`.
+    public func latest(databaseKey: String) async throws -> Sample? {
+        try await samples(databaseKey: databaseKey, limit: 1).last
+    }
+
+    /// The most recent `limit` samples (optionally since a time), oldest first.
+    public func samples(databaseKey: String, limit: Int = 500, since: Double? = nil) async throws -> [Sample] {
+        let rows = try await connection.query("""
+            SELECT taken_at, metrics, counters FROM samples WHERE database_key = ? AND taken_at >= ?
+            ORDER BY taken_at DESC, id DESC LIMIT ?
+            """, [.text(databaseKey), .double(since ?? 0), .integer(Int64(limit))]).rows
+        let decoder = JSONDecoder()
+        return try rows.reversed().map { row in
+            Sample(takenAt: row.double("taken_at") ?? 0,
+                   metrics: try decoder.decode(DatabaseMetrics.self, from: Data((row.string("metrics") ?? "{}").utf8)),
+                   counters: try decoder.decode(MetricsCounters.self, from: Data((row.string("counters") ?? "{}").utf8)))
+        }
+    }
+
+    // MARK: Statement log
+
+    /// Records one statement dbm ran on a database and how long it took.
+    public func recordStatement(_ query: String, durationMS: Double, rows: Int64?, databaseKey: String) async throws {
+        _ = try await connection.execute("""
+            INSERT INTO statement_log (database_key, query, calls, total_ms, max_ms, rows, last_run_at) VALUES (?, ?, 1, ?, ?, ?, ?)
+            ON CONFLICT (database_key, query) DO UPDATE SET calls = calls + 1, total_ms = total_ms + excluded.total_ms,
+              max_ms = max(max_ms, excluded.max_ms), rows = coalesce(rows, 0) + coalesce(excluded.rows, 0), last_run_at = excluded.last_run_at
+            """, [.text(databaseKey), .text(query), .double(durationMS), .double(durationMS), rows.map { .integer($0) } ?? .null, .double(Clock.now())])
+    }
+
+    /// Totals and the slowest statements of dbm's statement log for a database.
+    func statementTotals(databaseKey: String, limit: Int = 50) async throws -> StatementLogTotals {
+        var totals = StatementLogTotals()
+        if let row = try await connection.query(
+            "SELECT coalesce(sum(calls), 0) AS calls, coalesce(sum(total_ms), 0) AS total FROM statement_log WHERE database_key = ?",
+            [.text(databaseKey)]).rows.first {
+            totals.calls = row.int("calls") ?? 0
+            totals.totalMS = row.double("total") ?? 0
+        }
+        totals.slowest = try await connection.query("""
+            SELECT query, calls, total_ms, max_ms, rows FROM statement_log WHERE database_key = ?
+            ORDER BY total_ms / calls DESC LIMIT ?
+            """, [.text(databaseKey), .integer(Int64(limit))]).rows.map { row in
+            let calls = row.int("calls") ?? 1, total = row.double("total_ms") ?? 0
+            return SlowQuery(query: row.string("query") ?? "", calls: calls, meanTimeMS: total / Double(max(calls, 1)),
+                             maxTimeMS: row.double("max_ms"), totalTimeMS: total, rows: row.int("rows"), source: "dbm_statement_log")
+        }
+        return totals
+    }
+
+    // MARK: Applied changes
+
+    /// Records an applied optimization and its inverse.
+    func recordChange(_ change: AppliedChange, optimizationID: String, databaseKey: String) async throws {
+        _ = try await connection.execute("""
+            INSERT INTO applied_changes (change_id, optimization_id, database_key, applied_at, rule, description, apply_sql, inverse_sql)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.text(change.changeID), .text(optimizationID), .text(databaseKey), .double(Clock.now()), .text(change.rule),
+                  .text(change.description), .text(change.sql), change.inverseSQL.map { .text($0) } ?? .null])
+    }
+
+    /// Changes not yet rolled back with the given change id or optimization id, newest first.
+    func pendingChanges(changeID: String?, optimizationID: String?, databaseKey: String) async throws -> [AppliedChange] {
+        try await connection.query("""
+            SELECT change_id, rule, description, apply_sql, inverse_sql FROM applied_changes
+            WHERE database_key = ? AND rolled_back_at IS NULL AND (change_id = ? OR optimization_id = ?)
+            ORDER BY applied_at DESC, rowid DESC
+            """, [.text(databaseKey), changeID.map { .text($0) } ?? .null, optimizationID.map { .text($0) } ?? .null]).rows.map { row in
+            AppliedChange(changeID: row.string("change_id") ?? "", rule: row.string("rule") ?? "", description: row.string("description") ?? "",
+                          sql: row.string("apply_sql") ?? "", inverseSQL: row.string("inverse_sql"))
+        }
+    }
+
+    /// Marks a change as rolled back.
+    func markRolledBack(_ changeID: String) async throws {
+        _ = try await connection.execute("UPDATE applied_changes SET rolled_back_at = ? WHERE change_id = ?", [.double(Clock.now()), .text(changeID)])
+    }
+
+    /// Closes the history database.
+    public func close() async { await connection.close() }
+}

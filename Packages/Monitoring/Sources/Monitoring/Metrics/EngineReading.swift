@@ -1,0 +1,88 @@
+/// Cumulative counters read from an engine; rates are the differences between two readings.
+///
+/// Stored with every sample in the history, so the next collection (in this process or a later one)
+/// can compute rates over the real interval.
+public struct MetricsCounters: Sendable, Hashable, Codable {
+    /// Statements executed (pg_stat_statements calls, MariaDB digest counts, or dbm's statement log).
+    public var statements: Double?
+    /// Total execution time of those statements, in milliseconds.
+    public var statementTimeMS: Double?
+    /// Committed and rolled-back transactions (PostgreSQL), used for the rate when statements are unknown.
+    public var transactions: Double?
+    /// Buffer or page reads served from cache.
+    public var cacheHits: Double?
+    /// Buffer or page reads that went to disk.
+    public var cacheMisses: Double?
+
+    public init(statements: Double? = nil, statementTimeMS: Double? = nil, transactions: Double? = nil, cacheHits: Double? = nil, cacheMisses: Double? = nil) {
+        self.statements = statements
+        self.statementTimeMS = statementTimeMS
+        self.transactions = transactions
+        self.cacheHits = cacheHits
+        self.cacheMisses = cacheMisses
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case statements, transactions
+        case statementTimeMS = "statement_time_ms"
+        case cacheHits = "cache_hits"
+        case cacheMisses = "cache_misses"
+    }
+}
+
+/// What one engine-specific collector read, before rates, alerts and health are derived.
+struct EngineReading: Sendable {
+    var connections = DatabaseMetrics.Connections()
+    var queryCount: Int64?
+    var slowQueries: [SlowQuery] = []
+    var slowQueriesCount: Int?
+    var tableSizes: [String: Int64] = [:]
+    var indexUsage: [String: Double] = [:]
+    var lockWaits: Int?
+    var totalBytes: Int64?
+    var usedBytes: Int64?
+    var freeBytes: Int64?
+    var counters = MetricsCounters()
+    var checks: [MetricsCheck] = []
+    /// Note for the rate check: what `statements` counts.
+    var statementSource: String?
+}
+
+/// What a collector needs besides the connection.
+struct CollectionContext: Sendable {
+    var config: MetricsConfig
+    /// dbm's own statement log for this database (the only statement statistics SQLite has).
+    var statementLog: StatementLogTotals
+}
+
+/// An engine's statistics reader.
+protocol MetricsCollector: Sendable {
+    func read(_ connection: any DatabaseConnection, _ context: CollectionContext) async throws -> EngineReading
+}
+
+import DatabaseDriver
+
+extension EngineReading {
+    /// Runs one statistics probe; a failure becomes a skipped (privilege, missing object) or failed check
+    /// instead of failing the whole collection.
+    mutating func probe(_ name: String, note: String? = nil, _ body: (inout EngineReading) async throws -> Void) async {
+        do {
+            try await body(&self)
+            checks.append(.ok(name, note))
+        } catch let error as DatabaseError where error.code == .permissionDenied {
+            checks.append(.skipped(name, "no privilege: \(error.message)"))
+        } catch let error as DatabaseError where error.code == .undefinedObject {
+            checks.append(.skipped(name, "not available on this server: \(error.message)"))
+        } catch let error as ProbeSkipped {
+            checks.append(.skipped(name, error.reason))
+        } catch {
+            checks.append(.failed(name, String(describing: error)))
+        }
+    }
+}
+
+/// Thrown inside a probe to report it as skipped with a reason.
+struct ProbeSkipped: Error {
+    var reason: String
+    init(_ reason: String) { self.reason = reason }
+}
