@@ -57,8 +57,8 @@ final class QueryPerformanceTests: XCTestCase {
                     _ = try await scratch.connection.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
                 }
                 for _ in 0..<3 { _ = try await scratch.monitor.runRecorded("SELECT sum(amount) FROM orders WHERE note LIKE '%7%'") }
-                let slow = try await scratch.monitor.getSlowQueries(.init(limit: 5))
-                XCTAssertLessThanOrEqual(slow.count, 5)
+                let slow = try await scratch.monitor.getSlowQueries(.init(limit: 50))
+                XCTAssertLessThanOrEqual(slow.count, 50)
                 let match = slow.first { $0.query.lowercased().contains("orders") && $0.query.lowercased().contains("like") }
                 XCTAssertNotNil(match, "\(dialect): \(slow.map(\.query))")
                 XCTAssertGreaterThanOrEqual(match?.calls ?? 0, 3, "\(dialect)")
