@@ -17,6 +17,8 @@ public actor PerformanceMonitor {
     /// The database name reported in metrics (for SQLite, the file path).
     public nonisolated let databaseName: String
     private let ownsConnection: Bool
+    /// Sizes from the last sample that read them, reused for `MetricsConfig.sizeRefreshSeconds`.
+    private var sizeCache: (takenAt: Double, tables: [String: Int64], indexUsage: [String: Double], total: Int64?, used: Int64?, free: Int64?)?
 
     /// Monitors the database behind `connection`, keeping history in `history`.
     public init(connection: any DatabaseConnection, history: MetricsHistory) {
@@ -59,14 +61,26 @@ public actor PerformanceMonitor {
     public func collectMetrics(_ request: CollectMetricsRequest = .init()) async throws -> DatabaseMetrics {
         let config = request.metricsConfig ?? MetricsConfig()
         let takenAt = Clock.now()
-        let previous = try await history.latest(databaseKey: databaseKey)
-        let context = CollectionContext(config: config, statementLog: try await history.statementTotals(databaseKey: databaseKey))
+        let previous = try await history.latestCounters(databaseKey: databaseKey)
+        var context = CollectionContext(config: config, statementLog: try await history.statementTotals(databaseKey: databaseKey))
+        let cached = sizeCache.flatMap { takenAt - $0.takenAt < config.sizeRefreshSeconds ? $0 : nil }
+        context.readSizes = cached == nil
         let collector: any MetricsCollector = switch dialect {
         case .postgresql: PostgreSQLMetricsCollector()
         case .mysql: MySQLMetricsCollector()
         case .sqlite: SQLiteMetricsCollector()
         }
-        let reading = try await collector.read(connection, context)
+        var reading = try await collector.read(connection, context)
+        if let cached {
+            reading.tableSizes = cached.tables
+            if reading.indexUsage.isEmpty { reading.indexUsage = cached.indexUsage }
+            if reading.totalBytes == nil { reading.totalBytes = cached.total }
+            if reading.usedBytes == nil { reading.usedBytes = cached.used }
+            if reading.freeBytes == nil { reading.freeBytes = cached.free }
+            reading.checks.append(.ok("sizes", "table sizes, PostgreSQL per-table index usage and database size reused from \(Clock.iso8601(cached.takenAt)) (size_refresh_seconds \(AlertEvaluator.format(config.sizeRefreshSeconds)))"))
+        } else {
+            sizeCache = (takenAt, reading.tableSizes, reading.indexUsage, reading.totalBytes, reading.usedBytes, reading.freeBytes)
+        }
 
         let seconds = previous.map { takenAt - $0.takenAt }
         let rates = RateCalculator.rates(current: reading.counters, previous: previous?.counters, seconds: seconds)
@@ -83,11 +97,10 @@ public actor PerformanceMonitor {
         metrics.storage = .init(totalSizeMB: reading.totalBytes.map(megabytes), usedSizeMB: reading.usedBytes.map(megabytes),
                                 freeSizeMB: reading.freeBytes.map(megabytes))
 
-        // Growth from the stored history (up to a week back) plus this sample.
-        let window = try await history.samples(databaseKey: databaseKey, limit: 10_000, since: takenAt - 7 * 86_400)
-        var points = window.compactMap { s in s.metrics.storage.usedSizeMB.map { (s.takenAt, $0) } }
-        if let used = metrics.storage.usedSizeMB { points.append((takenAt, used)) }
-        metrics.storage.growthRateMBPerDay = RateCalculator.growthPerDay(points)
+        // Growth from the oldest stored sample of the last week to this one.
+        if let used = metrics.storage.usedSizeMB, let oldest = try await history.oldestUsedSize(databaseKey: databaseKey, since: takenAt - 7 * 86_400) {
+            metrics.storage.growthRateMBPerDay = RateCalculator.growthPerDay([oldest, (takenAt, used)])
+        }
 
         var checks = reading.checks + rates.notes
         if metrics.storage.growthRateMBPerDay == nil {
@@ -100,7 +113,8 @@ public actor PerformanceMonitor {
 
         try await history.record(metrics, counters: reading.counters, takenAt: takenAt, databaseKey: databaseKey)
         if request.historicalData {
-            metrics.history = window.suffix(request.historyLimit).map {
+            let window = try await history.samples(databaseKey: databaseKey, limit: request.historyLimit + 1)
+            metrics.history = window.filter { $0.takenAt < takenAt }.suffix(request.historyLimit).map {
                 MetricsHistoryPoint(timestamp: $0.metrics.timestamp, values: $0.metrics.numericValues, healthStatus: $0.metrics.healthStatus)
             }
         }

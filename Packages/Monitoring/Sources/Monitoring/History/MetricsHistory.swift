@@ -37,7 +37,8 @@ public actor MetricsHistory {
             database_key TEXT NOT NULL,
             taken_at REAL NOT NULL,
             metrics TEXT NOT NULL,
-            counters TEXT NOT NULL
+            counters TEXT NOT NULL,
+            used_size_mb REAL
         );
         CREATE INDEX IF NOT EXISTS samples_by_database ON samples (database_key, taken_at);
         CREATE TABLE IF NOT EXISTS statement_log (
@@ -81,13 +82,33 @@ public actor MetricsHistory {
         let metricsJSON = String(decoding: try encoder.encode(stored), as: UTF8.self)
         let countersJSON = String(decoding: try encoder.encode(counters), as: UTF8.self)
         _ = try await connection.execute(
-            "INSERT INTO samples (database_key, taken_at, metrics, counters) VALUES (?, ?, ?, ?)",
-            [.text(databaseKey), .double(takenAt), .text(metricsJSON), .text(countersJSON)])
+            "INSERT INTO samples (database_key, taken_at, metrics, counters, used_size_mb) VALUES (?, ?, ?, ?, ?)",
+            [.text(databaseKey), .double(takenAt), .text(metricsJSON), .text(countersJSON),
+             metrics.storage.usedSizeMB.map { .double($0) } ?? .null])
     }
 
     /// The most recent sample of a database, or `nil`.
     public func latest(databaseKey: String) async throws -> Sample? {
         try await samples(databaseKey: databaseKey, limit: 1).last
+    }
+
+    /// The time and counters of the most recent sample (without decoding its metrics: cheap on every collection).
+    func latestCounters(databaseKey: String) async throws -> (takenAt: Double, counters: MetricsCounters)? {
+        guard let row = try await connection.query(
+            "SELECT taken_at, counters FROM samples WHERE database_key = ? ORDER BY taken_at DESC, id DESC LIMIT 1",
+            [.text(databaseKey)]).rows.first else { return nil }
+        let counters = try JSONDecoder().decode(MetricsCounters.self, from: Data((row.string("counters") ?? "{}").utf8))
+        return (row.double("taken_at") ?? 0, counters)
+    }
+
+    /// The oldest (time, used MiB) point since `since`, for the growth rate.
+    func oldestUsedSize(databaseKey: String, since: Double) async throws -> (Double, Double)? {
+        guard let row = try await connection.query("""
+            SELECT taken_at, used_size_mb FROM samples WHERE database_key = ? AND taken_at >= ? AND used_size_mb IS NOT NULL
+            ORDER BY taken_at LIMIT 1
+            """, [.text(databaseKey), .double(since)]).rows.first,
+            let t = row.double("taken_at"), let used = row.double("used_size_mb") else { return nil }
+        return (t, used)
     }
 
     /// The most recent `limit` samples (optionally since a time), oldest first.

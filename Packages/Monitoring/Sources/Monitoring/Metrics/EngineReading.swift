@@ -53,6 +53,9 @@ struct CollectionContext: Sendable {
     var config: MetricsConfig
     /// dbm's own statement log for this database (the only statement statistics SQLite has).
     var statementLog: StatementLogTotals
+    /// False when the sizes read less than `MetricsConfig.sizeRefreshSeconds` ago are reused: reading
+    /// every table's size stats each file, the most expensive part of a sample on a large schema.
+    var readSizes = true
 }
 
 /// An engine's statistics reader.

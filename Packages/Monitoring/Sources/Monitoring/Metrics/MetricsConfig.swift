@@ -13,12 +13,17 @@ public struct MetricsConfig: Sendable, Hashable, Codable {
     public var slowQueryThresholdMS: Double
     /// How many slow statements a sample lists (default 10).
     public var slowQueriesLimit: Int
+    /// Table sizes, PostgreSQL per-table index usage and the database size are re-read at most this often
+    /// within one monitor (default 60 s); samples in between reuse them (a check says when they were read).
+    /// Reading them stats every table's files, the most expensive part of a sample. 0 reads them every time.
+    public var sizeRefreshSeconds: Double
 
-    public init(intervalSeconds: Double? = nil, alertThresholds: [String: Double] = [:], slowQueryThresholdMS: Double = 100, slowQueriesLimit: Int = 10) {
+    public init(intervalSeconds: Double? = nil, alertThresholds: [String: Double] = [:], slowQueryThresholdMS: Double = 100, slowQueriesLimit: Int = 10, sizeRefreshSeconds: Double = 60) {
         self.intervalSeconds = intervalSeconds
         self.alertThresholds = alertThresholds
         self.slowQueryThresholdMS = slowQueryThresholdMS
         self.slowQueriesLimit = slowQueriesLimit
+        self.sizeRefreshSeconds = sizeRefreshSeconds
     }
 
     /// Thresholds applied when `alert_thresholds` does not name the metric.
@@ -30,6 +35,7 @@ public struct MetricsConfig: Sendable, Hashable, Codable {
         case alertThresholds = "alert_thresholds"
         case slowQueryThresholdMS = "slow_query_threshold_ms"
         case slowQueriesLimit = "slow_queries_limit"
+        case sizeRefreshSeconds = "size_refresh_seconds"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -38,6 +44,7 @@ public struct MetricsConfig: Sendable, Hashable, Codable {
         alertThresholds = try c.decodeIfPresent([String: Double].self, forKey: .alertThresholds) ?? [:]
         slowQueryThresholdMS = try c.decodeIfPresent(Double.self, forKey: .slowQueryThresholdMS) ?? 100
         slowQueriesLimit = try c.decodeIfPresent(Int.self, forKey: .slowQueriesLimit) ?? 10
+        sizeRefreshSeconds = try c.decodeIfPresent(Double.self, forKey: .sizeRefreshSeconds) ?? 60
         if let interval = intervalSeconds, !(interval > 0) {
             throw DecodingError.dataCorruptedError(forKey: .intervalSeconds, in: c, debugDescription: "interval_seconds must be positive")
         }
@@ -52,5 +59,6 @@ public struct MetricsConfig: Sendable, Hashable, Codable {
         try c.encode(alertThresholds, forKey: .alertThresholds)
         try c.encode(slowQueryThresholdMS, forKey: .slowQueryThresholdMS)
         try c.encode(slowQueriesLimit, forKey: .slowQueriesLimit)
+        try c.encode(sizeRefreshSeconds, forKey: .sizeRefreshSeconds)
     }
 }

@@ -67,7 +67,7 @@ struct MySQLMetricsCollector: MetricsCollector {
                 reading.statementSource = "Questions (server-wide; no timing without performance_schema)"
             }
         }
-        await reading.probe("information_schema.tables") { r in
+        if context.readSizes { await reading.probe("information_schema.tables") { r in
             let rows = try await db.query("""
                 SELECT TABLE_NAME AS name, COALESCE(DATA_LENGTH, 0) + COALESCE(INDEX_LENGTH, 0) AS size, COALESCE(DATA_FREE, 0) AS free
                 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'
@@ -82,7 +82,7 @@ struct MySQLMetricsCollector: MetricsCollector {
             r.usedBytes = used
             r.freeBytes = free
             r.totalBytes = used + free
-        }
+        } }
         return reading
     }
 }

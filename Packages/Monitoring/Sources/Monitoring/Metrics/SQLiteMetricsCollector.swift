@@ -16,7 +16,7 @@ struct SQLiteMetricsCollector: MetricsCollector {
             r.freeBytes = pageSize * free
             r.usedBytes = pageSize * (pages - free)
         }
-        await reading.probe("dbstat", note: "table sizes include their indexes") { r in
+        if context.readSizes { await reading.probe("dbstat", note: "table sizes include their indexes") { r in
             let rows: [Row]
             do {
                 rows = try await db.query("""
@@ -29,7 +29,7 @@ struct SQLiteMetricsCollector: MetricsCollector {
                 throw ProbeSkipped("this SQLite library was built without the dbstat virtual table (SQLITE_ENABLE_DBSTAT_VTAB)")
             }
             for row in rows { if let name = row.string("name"), let size = row.int("size") { r.tableSizes[name] = size } }
-        }
+        } }
         let log = context.statementLog
         // The log's totals are real counts even when zero: the next sample's rate is measured from them.
         reading.counters.statements = Double(log.calls)
