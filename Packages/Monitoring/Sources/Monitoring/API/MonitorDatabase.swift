@@ -38,12 +38,6 @@ public struct MonitorDatabaseRequest: Sendable, Hashable, Codable {
         samples = try c.decodeIfPresent(Int.self, forKey: .samples)
         historicalData = try c.decodeIfPresent(Bool.self, forKey: .historicalData) ?? false
         alerts = try c.decodeIfPresent([String: Double].self, forKey: .alerts)
-        if let interval, !(interval > 0) {
-            throw DecodingError.dataCorruptedError(forKey: .interval, in: c, debugDescription: "interval must be a positive number of seconds")
-        }
-        if let samples, samples < 1 {
-            throw DecodingError.dataCorruptedError(forKey: .samples, in: c, debugDescription: "samples must be at least 1")
-        }
     }
 
     /// The effective sampling interval: `interval`, else `metrics_config.interval_seconds` when `samples` asks for more than one.
@@ -58,6 +52,8 @@ extension PerformanceMonitor {
         _ request: MonitorDatabaseRequest,
         progress: (@Sendable (DatabaseMetrics, Int) async -> Void)? = nil
     ) async throws -> DatabaseMetrics {
+        if let interval = request.interval, !(interval > 0) { throw MonitoringError(.invalidParameter, "interval must be a positive number of seconds") }
+        if let samples = request.samples, samples < 1 { throw MonitoringError(.invalidParameter, "samples must be at least 1") }
         var config = request.metricsConfig ?? MetricsConfig()
         if let alerts = request.alerts { config.alertThresholds.merge(alerts) { _, new in new } }
         let collect = CollectMetricsRequest(metricsConfig: config, historicalData: false)

@@ -60,6 +60,7 @@ public actor PerformanceMonitor {
     /// interval since the previous stored sample, alerts and health; the sample is stored in the history.
     public func collectMetrics(_ request: CollectMetricsRequest = .init()) async throws -> DatabaseMetrics {
         let config = request.metricsConfig ?? MetricsConfig()
+        try config.validate()
         let takenAt = Clock.now()
         let previous = try await history.latestCounters(databaseKey: databaseKey)
         var context = CollectionContext(config: config, statementLog: try await history.statementTotals(databaseKey: databaseKey))

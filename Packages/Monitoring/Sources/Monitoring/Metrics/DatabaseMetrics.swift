@@ -72,7 +72,7 @@ public struct DatabaseMetrics: Sendable, Hashable, Codable {
     }
 
     /// `healthy`, `warning` or `critical`: the most severe active alert, or `healthy` with none.
-    public enum HealthStatus: String, Sendable, Hashable, Codable {
+    public enum HealthStatus: String, Sendable, Hashable, Codable, CaseIterable {
         case healthy, warning, critical
     }
 

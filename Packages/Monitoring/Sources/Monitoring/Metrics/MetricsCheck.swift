@@ -3,7 +3,7 @@
 /// A source that could not run (missing privilege, extension absent, `performance_schema` off, a
 /// statistic the engine does not have) is `skipped` with the reason, never `ok`.
 public struct MetricsCheck: Sendable, Hashable, Codable {
-    public enum Status: String, Sendable, Hashable, Codable {
+    public enum Status: String, Sendable, Hashable, Codable, CaseIterable {
         case ok, skipped, failed
     }
 
@@ -26,7 +26,7 @@ public struct MetricsCheck: Sendable, Hashable, Codable {
 
 /// An active alert: a metric beyond its threshold.
 public struct MetricsAlert: Sendable, Hashable, Codable {
-    public enum Severity: String, Sendable, Hashable, Codable, Comparable {
+    public enum Severity: String, Sendable, Hashable, Codable, Comparable, CaseIterable {
         case warning, critical
         public static func < (a: Severity, b: Severity) -> Bool { a == .warning && b == .critical }
     }

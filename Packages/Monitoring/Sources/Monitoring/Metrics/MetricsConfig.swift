@@ -26,6 +26,13 @@ public struct MetricsConfig: Sendable, Hashable, Codable {
         self.sizeRefreshSeconds = sizeRefreshSeconds
     }
 
+    /// Checks the values a caller sent (decoding accepts any, so schema generation can sample the type).
+    func validate() throws(MonitoringError) {
+        if let interval = intervalSeconds, !(interval > 0) { throw MonitoringError(.invalidParameter, "interval_seconds must be positive") }
+        if slowQueriesLimit < 0 { throw MonitoringError(.invalidParameter, "slow_queries_limit must not be negative") }
+        if sizeRefreshSeconds < 0 { throw MonitoringError(.invalidParameter, "size_refresh_seconds must not be negative") }
+    }
+
     /// Thresholds applied when `alert_thresholds` does not name the metric.
     public static let defaultThresholds: [String: Double] = ["cache_hit_ratio": 0.80, "connections_waiting": 10, "lock_waits": 20]
 
@@ -45,12 +52,6 @@ public struct MetricsConfig: Sendable, Hashable, Codable {
         slowQueryThresholdMS = try c.decodeIfPresent(Double.self, forKey: .slowQueryThresholdMS) ?? 100
         slowQueriesLimit = try c.decodeIfPresent(Int.self, forKey: .slowQueriesLimit) ?? 10
         sizeRefreshSeconds = try c.decodeIfPresent(Double.self, forKey: .sizeRefreshSeconds) ?? 60
-        if let interval = intervalSeconds, !(interval > 0) {
-            throw DecodingError.dataCorruptedError(forKey: .intervalSeconds, in: c, debugDescription: "interval_seconds must be positive")
-        }
-        if slowQueriesLimit < 0 {
-            throw DecodingError.dataCorruptedError(forKey: .slowQueriesLimit, in: c, debugDescription: "slow_queries_limit must not be negative")
-        }
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -5,7 +5,7 @@ public struct OptimizationFinding: Sendable, Hashable, Codable {
         case performance, storage, query, maintenance
     }
 
-    public enum Severity: String, Sendable, Hashable, Codable {
+    public enum Severity: String, Sendable, Hashable, Codable, CaseIterable {
         case info, warning, critical
     }
 

@@ -1,7 +1,8 @@
 /// Input of `optimize_database`: 001's `optimization_type`, `analyze_only`, `apply_changes`, plus the
 /// workload to measure and the workspace.
 public struct OptimizeDatabaseRequest: Sendable, Hashable, Codable {
-    public var optimizationType: OptimizationFinding.Category
+    /// `performance`, `storage`, `query` or `maintenance` (checked by `optimizeDatabase`).
+    public var optimizationType: String
     /// Report only (the default). Changes are applied only with `apply_changes: true` and `analyze_only` not true.
     public var analyzeOnly: Bool?
     public var applyChanges: Bool
@@ -15,7 +16,7 @@ public struct OptimizeDatabaseRequest: Sendable, Hashable, Codable {
 
     public init(optimizationType: OptimizationFinding.Category = .performance, analyzeOnly: Bool? = nil, applyChanges: Bool = false,
                 workload: [String] = [], measureRuns: Int = 5, indexThreshold: Double = 1000) {
-        self.optimizationType = optimizationType
+        self.optimizationType = optimizationType.rawValue
         self.analyzeOnly = analyzeOnly
         self.applyChanges = applyChanges
         self.workload = workload
@@ -37,19 +38,23 @@ public struct OptimizeDatabaseRequest: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        let type = try c.decodeIfPresent(String.self, forKey: .optimizationType) ?? "performance"
-        guard let category = OptimizationFinding.Category(rawValue: type) else {
-            throw OptimizationError(.invalidOptimizationType, "optimization_type must be performance, storage, query or maintenance")
-        }
-        optimizationType = category
+        optimizationType = try c.decodeIfPresent(String.self, forKey: .optimizationType) ?? "performance"
         analyzeOnly = try c.decodeIfPresent(Bool.self, forKey: .analyzeOnly)
         applyChanges = try c.decodeIfPresent(Bool.self, forKey: .applyChanges) ?? false
         workload = try c.decodeIfPresent([String].self, forKey: .workload) ?? []
         measureRuns = try c.decodeIfPresent(Int.self, forKey: .measureRuns) ?? 5
         indexThreshold = try c.decodeIfPresent(Double.self, forKey: .indexThreshold) ?? 1000
-        guard (1...100).contains(measureRuns) else {
-            throw DecodingError.dataCorruptedError(forKey: .measureRuns, in: c, debugDescription: "measure_runs must be between 1 and 100")
+    }
+
+    /// The validated optimization type.
+    func category() throws(OptimizationError) -> OptimizationFinding.Category {
+        guard let category = OptimizationFinding.Category(rawValue: optimizationType) else {
+            throw OptimizationError(.invalidOptimizationType, "optimization_type must be performance, storage, query or maintenance")
         }
+        guard (1...100).contains(measureRuns) else {
+            throw OptimizationError(.invalidOptimizationType, "measure_runs must be between 1 and 100")
+        }
+        return category
     }
 }
 

@@ -70,11 +70,12 @@ extension PerformanceMonitor {
     /// can undo them. The workload statements the new indexes are for are timed before and after; the
     /// improvement is `null` when nothing was measured.
     public func optimizeDatabase(_ request: OptimizeDatabaseRequest) async throws -> OptimizationResult {
+        let category = try request.category()
         let (catalog, all, notes) = try await findings(workload: request.workload, indexThreshold: request.indexThreshold)
         let score = OptimizationScore(catalog: catalog, findings: all)
-        let relevant = all.filter { $0.categories.contains(request.optimizationType) }
+        let relevant = all.filter { $0.categories.contains(category) }
         var result = OptimizationResult(
-            optimizationType: request.optimizationType.rawValue, recommendationsApplied: 0, performanceImprovement: nil, storageSavedMB: nil,
+            optimizationType: category.rawValue, recommendationsApplied: 0, performanceImprovement: nil, storageSavedMB: nil,
             indexesCreated: 0, queriesOptimized: 0, configurationChanges: [], rollbackAvailable: false, optimizationID: nil, changes: [],
             findings: relevant, optimizationScore: score.score, scoreBreakdown: score.penalties, measurements: [],
             analyzeOnly: !request.applies, notes: notes)

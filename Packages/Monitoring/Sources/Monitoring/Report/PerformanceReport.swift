@@ -2,9 +2,10 @@ import Foundation
 
 /// Input of `generate_performance_report(format)`.
 public struct PerformanceReportRequest: Sendable, Hashable, Codable {
-    public enum Format: String, Sendable, Hashable, Codable { case markdown, html }
+    public enum Format: String, Sendable, Hashable, Codable, CaseIterable { case markdown, html }
 
-    public var format: Format
+    /// `markdown` (or `md`) or `html`, checked by `generatePerformanceReport`.
+    public var format: String
     /// Write the report to this file as well (relative paths are under the workspace directory).
     public var outputPath: String?
     /// How many stored samples the charts and summary cover (default 200).
@@ -12,7 +13,7 @@ public struct PerformanceReportRequest: Sendable, Hashable, Codable {
     public var workload: [String]
 
     public init(format: Format = .markdown, outputPath: String? = nil, historyLimit: Int = 200, workload: [String] = []) {
-        self.format = format
+        self.format = format.rawValue
         self.outputPath = outputPath
         self.historyLimit = historyLimit
         self.workload = workload
@@ -26,11 +27,7 @@ public struct PerformanceReportRequest: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        let name = try c.decodeIfPresent(String.self, forKey: .format) ?? "markdown"
-        guard let format = Format(rawValue: name == "md" ? "markdown" : name.lowercased()) else {
-            throw MonitoringError(.invalidParameter, "format must be markdown or html")
-        }
-        self.format = format
+        format = try c.decodeIfPresent(String.self, forKey: .format) ?? "markdown"
         outputPath = try c.decodeIfPresent(String.self, forKey: .outputPath)
         historyLimit = try c.decodeIfPresent(Int.self, forKey: .historyLimit) ?? 200
         workload = try c.decodeIfPresent([String].self, forKey: .workload) ?? []
@@ -81,6 +78,10 @@ extension PerformanceMonitor {
     /// slowest statements, anomalies and the optimization findings, as Markdown or as one self-contained
     /// HTML page with inline SVG charts of the history (no external assets).
     public func generatePerformanceReport(_ request: PerformanceReportRequest = .init()) async throws -> PerformanceReport {
+        let name = request.format.lowercased()
+        guard let format = PerformanceReportRequest.Format(rawValue: name == "md" ? "markdown" : name) else {
+            throw MonitoringError(.invalidParameter, "format must be markdown or html")
+        }
         let analysis = try await analyzePerformance(.init(workload: request.workload))
         let stored = try await history.samples(databaseKey: databaseKey, limit: request.historyLimit)
         let previous = stored.filter { $0.metrics.timestamp != analysis.metrics.timestamp }
@@ -89,7 +90,7 @@ extension PerformanceMonitor {
         let data = ReportData(metrics: analysis.metrics, history: previous, analysis: analysis, anomalies: anomalies, generatedAt: Clock.iso8601(Clock.now()))
         let content: String
         let charts: Int
-        switch request.format {
+        switch format {
         case .markdown:
             content = MarkdownReportRenderer.render(data)
             charts = 0
@@ -107,6 +108,6 @@ extension PerformanceMonitor {
             }
             path = url.path
         }
-        return PerformanceReport(format: request.format.rawValue, content: content, path: path, generatedAt: data.generatedAt, charts: charts)
+        return PerformanceReport(format: format.rawValue, content: content, path: path, generatedAt: data.generatedAt, charts: charts)
     }
 }

@@ -80,9 +80,15 @@ final class IndexRulesTests: XCTestCase {
         }
     }
 
-    func testInvalidOptimizationTypeIsRejected() throws {
-        XCTAssertThrowsError(try JSONDecoder().decode(OptimizeDatabaseRequest.self, from: Data(#"{"optimization_type": "speed"}"#.utf8))) { error in
-            XCTAssertEqual((error as? OptimizationError)?.code, .invalidOptimizationType)
+    func testInvalidOptimizationTypeIsRejected() async throws {
+        try await withScratch(.sqlite) { scratch in
+            let request = try JSONDecoder().decode(OptimizeDatabaseRequest.self, from: Data(#"{"optimization_type": "speed"}"#.utf8))
+            do {
+                _ = try await scratch.monitor.optimizeDatabase(request)
+                XCTFail("speed is not an optimization type")
+            } catch let error as OptimizationError {
+                XCTAssertEqual(error.code, .invalidOptimizationType)
+            }
         }
     }
 }
