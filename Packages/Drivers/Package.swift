@@ -17,15 +17,19 @@ let package = Package(
 
         // Engine-independent vocabulary: values, rows, errors, configuration, placeholders, the connection protocol.
         .target(name: "DatabaseDriver"),
-        .target(name: "SQLiteDriver", dependencies: ["DatabaseDriver", "CSQLite"]),
+        .target(name: "SQLiteDriver", dependencies: ["DatabaseDriver", "CSQLite"], exclude: ["TYPE_MAPPING.md"]),
         .target(name: "PostgreSQLDriver", dependencies: ["DatabaseDriver", "CLibPQ"]),
-        .target(name: "MySQLDriver", dependencies: ["DatabaseDriver", "CMariaDB"]),
+        .target(name: "MySQLDriver", dependencies: ["DatabaseDriver", "CMariaDB"], exclude: ["TYPE_MAPPING.md"]),
         // The public face: opens a connection for any URL, pools connections, administers databases.
         .target(name: "Drivers", dependencies: ["DatabaseDriver", "SQLiteDriver", "PostgreSQLDriver", "MySQLDriver"]),
         // Test databases (from DBM_TEST_POSTGRES_URL / DBM_TEST_MYSQL_URL), scratch databases, fixtures, temporary directories.
         .target(name: "DriverTestSupport", dependencies: ["DatabaseDriver"]),
 
         .testTarget(name: "DatabaseDriverTests", dependencies: ["DatabaseDriver"]),
+        .testTarget(name: "DriversTests", dependencies: ["Drivers", "DriverTestSupport"]),
+        .testTarget(name: "SQLiteDriverTests", dependencies: ["SQLiteDriver", "DriverTestSupport"]),
+        .testTarget(name: "PostgreSQLDriverTests", dependencies: ["PostgreSQLDriver", "DriverTestSupport"]),
+        .testTarget(name: "MySQLDriverTests", dependencies: ["MySQLDriver", "DriverTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

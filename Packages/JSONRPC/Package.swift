@@ -5,6 +5,7 @@ import PackageDescription
 // errors, typed methods, OpenRPC generation) and a server that speaks it over a pair of file descriptors.
 let package = Package(
     name: "JSONRPC",
+    platforms: [.macOS(.v15)],  // Synchronization (Mutex, Atomic); Linux has no minimum.
     products: [
         .library(name: "JSONRPC", targets: ["JSONRPC"]),
         .library(name: "JSONRPCServer", targets: ["JSONRPCServer"]),

@@ -1,0 +1,137 @@
+import Drivers
+import Foundation
+import JSONRPC
+
+/// `manage_databases`: both spec variants.
+///
+/// - 001: `manage_databases(operation, connection_config, **kwargs)` runs `create`, `drop` or
+///   `health_check` and returns the spec's result dict.
+/// - 000: `manage_databases()` with no operation returns the DatabaseManager interface: the
+///   `DatabaseManager.*` methods this server offers.
+enum ManageDatabases: RPCMethod {
+    enum Operation: String, Codable, Sendable, CaseIterable, JSONSchemaProviding {
+        case create, drop
+        case healthCheck = "health_check"
+        static var jsonSchema: JSONValue { ["type": "string", "enum": .array(allCases.map { .string($0.rawValue) })] }
+    }
+
+    struct Params: Decodable, Sendable {
+        let operation: Operation?
+        let database_name: String?
+        let options: CreateDatabaseOptions?
+        let target: DatabaseTarget
+        enum CodingKeys: String, CodingKey { case operation, database_name, options, name }
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            operation = try c.decodeIfPresent(Operation.self, forKey: .operation)
+            database_name = try c.decodeIfPresent(String.self, forKey: .database_name) ?? c.decodeIfPresent(String.self, forKey: .name)
+            options = try c.decodeIfPresent(CreateDatabaseOptions.self, forKey: .options)
+            target = try DatabaseTarget(from: decoder)
+        }
+    }
+
+    /// The spec's result dict (001), or the manager interface (000) when no operation was given.
+    struct Result: Codable, Sendable {
+        var operation: String?
+        var success: Bool?
+        var database_name: String?
+        var execution_time: Double?
+        var affected_objects: Int?
+        var health_status: String?
+        var error_message: String?
+        var recommendations: [String]?
+        /// Health check details: latency of a trivial query in ms, server version, size.
+        var details: HealthDetails?
+        /// 000 variant: the interface's name and its methods.
+        var manager: String?
+        var methods: [String]?
+    }
+
+    struct HealthDetails: Codable, Sendable {
+        var latency_ms: Double
+        var server_version: String
+        var size_bytes: Int64?
+        var table_count: Int
+    }
+
+    static let name = "manage_databases"
+    static let summary = "Runs a database administration operation (create, drop, health_check); with no operation, describes the DatabaseManager interface."
+    static let paramDescriptions = [
+        "operation": "create | drop | health_check",
+        "connection_config": "The server (and, for health_check, the database) to act on; or connection / database_url",
+        "database_name": "The database to create or drop",
+        "options": "For create: {encoding, collation, template, owner, if_not_exists}",
+    ]
+
+    static func handle(_ params: Params, _ state: ServerState, methods: [String]) async throws -> Result {
+        guard let operation = params.operation else {
+            return Result(manager: "DatabaseManager", methods: methods)
+        }
+        let started = ContinuousClock.now
+        var result = Result(operation: operation.rawValue)
+        func elapsed() -> Double { (ContinuousClock.now - started).seconds }
+        switch operation {
+        case .create, .drop:
+            guard let name = params.database_name else {
+                throw RPCError(code: RPCError.Code.invalidParams, message: "\(operation.rawValue) needs database_name")
+            }
+            let (server, database) = try await DatabaseNaming.resolve(name: name, target: params.target, state: state)
+            try DatabaseNaming.refuseWhenReadOnly(state, server, operation.rawValue)
+            let driver = Database.driver(for: server.dialect)
+            if operation == .create {
+                try await driver.createDatabase(database, options: params.options ?? CreateDatabaseOptions(), on: server)
+            } else {
+                try await driver.dropDatabase(database, ifExists: false, on: server)
+            }
+            result.database_name = database
+            result.success = true
+            result.affected_objects = 1
+        case .healthCheck:
+            let configuration = try await state.connections.configuration(for: params.target)
+            result.database_name = configuration.database
+            do {
+                let connection = try await Database.connect(configuration)
+                let probe = ContinuousClock.now
+                let info: DatabaseInfo
+                let latency: Double
+                do {
+                    _ = try await connection.scalar("SELECT 1")
+                    latency = (ContinuousClock.now - probe).seconds * 1000
+                    info = try await connection.databaseInfo()
+                    await connection.close()
+                } catch {
+                    await connection.close()
+                    throw error
+                }
+                result.details = HealthDetails(latency_ms: latency, server_version: info.serverVersion,
+                                               size_bytes: info.sizeBytes, table_count: info.tableCount)
+                result.success = true
+                result.affected_objects = 0
+                result.health_status = latency > 1000 ? "warning" : "healthy"
+                var recommendations: [String] = []
+                if latency > 1000 { recommendations.append("A trivial query took \(Int(latency)) ms: check server load and network latency.") }
+                if configuration.dialect != .sqlite, configuration.tls.mode == nil || configuration.tls.mode == .disable || configuration.tls.mode == .prefer || configuration.tls.mode == .allow,
+                   let host = configuration.host, !["127.0.0.1", "localhost", "::1"].contains(host) {
+                    recommendations.append("The connection to \(host) does not require TLS: use sslmode=verify-full.")
+                }
+                if info.tableCount == 0 { recommendations.append("The database has no tables.") }
+                result.recommendations = recommendations
+            } catch let error as DatabaseError {
+                result.success = false
+                result.health_status = "critical"
+                result.error_message = error.description
+                result.recommendations = ["The database could not be reached: \(error.code.rawValue)."]
+            }
+        }
+        result.execution_time = elapsed()
+        return result
+    }
+}
+
+extension Duration {
+    /// The duration in seconds as a Double.
+    var seconds: Double {
+        let (s, attoseconds) = components
+        return Double(s) + Double(attoseconds) / 1e18
+    }
+}

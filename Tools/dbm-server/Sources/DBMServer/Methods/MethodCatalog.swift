@@ -1,0 +1,30 @@
+import JSONRPC
+
+/// Every method this server offers, registered against one shared `ServerState`.
+///
+/// A module's methods are registered here only when they are implemented: what is not registered is
+/// absent from `rpc.discover`.
+public enum MethodCatalog {
+    public static func registry(state: ServerState) -> MethodRegistry {
+        var registry = MethodRegistry()
+        func add<M: RPCMethod>(_ method: M.Type, _ handler: @escaping @Sendable (M.Params, ServerState) async throws -> M.Result) {
+            registry.register(method) { params, _ in try await handler(params, state) }
+        }
+        add(DatabaseManagerConnect.self, DatabaseManagerConnect.handle)
+        add(DatabaseManagerDisconnect.self, DatabaseManagerDisconnect.handle)
+        add(DatabaseManagerExecuteQuery.self, DatabaseManagerExecuteQuery.handle)
+        add(DatabaseManagerGetDatabaseInfo.self, DatabaseManagerGetDatabaseInfo.handle)
+        add(DatabaseManagerListDatabases.self, DatabaseManagerListDatabases.handle)
+        add(DatabaseManagerCreateDatabase.self, DatabaseManagerCreateDatabase.handle)
+        add(DatabaseManagerDropDatabase.self, DatabaseManagerDropDatabase.handle)
+
+        add(DatabaseConnectionConnect.self, DatabaseConnectionConnect.handle)
+        add(DatabaseConnectionTestConnection.self, DatabaseConnectionTestConnection.handle)
+        add(DatabaseConnectionGetConnectionInfo.self, DatabaseConnectionGetConnectionInfo.handle)
+        add(DatabaseConnectionClose.self, DatabaseConnectionClose.handle)
+
+        let managerMethods = registry.descriptors.map(\.name).filter { $0.hasPrefix("DatabaseManager.") }.sorted()
+        add(ManageDatabases.self) { params, state in try await ManageDatabases.handle(params, state, methods: managerMethods) }
+        return registry
+    }
+}
