@@ -16,7 +16,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "Schema", dependencies: [
-            .product(name: "DatabaseDriver", package: "Drivers"),
+            .product(name: "Drivers", package: "Drivers"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
