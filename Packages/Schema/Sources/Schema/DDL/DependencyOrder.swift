@@ -22,7 +22,7 @@ struct DependencyOrder {
         var order: [String] = []
         var deferred: Set<ForeignKeyRef> = []
         var cycles: [[String]] = []
-        while order.count < schema.tables.count {
+        while order.count < names.count {
             let ready = pending.filter { !created.contains($0.key) && $0.value.isSubset(of: created) }.keys.sorted()
             if let next = ready.first {
                 created.insert(next)
