@@ -101,6 +101,15 @@ final class ModelCodingTests: XCTestCase {
         XCTAssertEqual(ColumnDefault(sql: "pending"), .string("pending"))
     }
 
+    func testCheckExpressionsCompareEqualAfterTheEngineReprintsThem() {
+        let diff = SchemaDiffer(
+            from: SchemaDefinition(tables: [TableDefinition(name: "t", columns: [ColumnDefinition(name: "role", type: "text")],
+                checkConstraints: [CheckConstraint(expression: "role IN ('a', 'b')")])]),
+            to: SchemaDefinition(tables: [TableDefinition(name: "t", columns: [ColumnDefinition(name: "role", type: "text")],
+                checkConstraints: [CheckConstraint(expression: "(role)::text = ANY (ARRAY['a'::character varying, 'b'::character varying]::text[])")])]))
+        XCTAssertEqual(diff.changes(), [])
+    }
+
     func testTypesAreCanonicalAcrossSpellings() {
         XCTAssertEqual(SQLType.canonical("character varying(45)"), "varchar(45)")
         XCTAssertEqual(SQLType.canonical("INT4"), "integer")

@@ -242,6 +242,10 @@ enum SchemaComparisonForm {
         for i in s.tables.indices {
             for j in s.tables[i].columns.indices {
                 s.tables[i].columns[j].type = SQLType.canonical(s.tables[i].columns[j].type)
+                // SQLite auto-increments only an INTEGER PRIMARY KEY, whatever width was asked for.
+                if dialect == .sqlite, s.tables[i].columns[j].autoIncrement, SQLType.parse(s.tables[i].columns[j].type).isInteger {
+                    s.tables[i].columns[j].type = "integer"
+                }
                 s.tables[i].columns[j].renamedFrom = nil
             }
             s.tables[i].renamedFrom = nil

@@ -87,7 +87,7 @@ public enum ColumnDefault: Sendable, Hashable {
     var comparisonKey: String {
         switch self {
         case .string(let s): return "s:" + s
-        case .number(let n): return "n:" + n
+        case .number(let n): return "n:" + SQLText.numberKey(n)
         case .boolean(let b): return "n:" + (b ? "1" : "0")
         case .null: return "null"
         case .expression(let e): return "e:" + SQLText.expressionKey(e)

@@ -84,7 +84,7 @@ public enum SchemaTemplates {
                             col("priority", "smallint", null: false, .number("2")), col("due_date", "date"),
                             col("completed", "boolean", null: false, .boolean(false)), col("completed_at", "timestamp")] + audit(),
                   fks: [fk("user_id", "users", .cascade), fk("category_id", "categories", .setNull)],
-                  checks: ["priority BETWEEN 1 AND 4"], indexes: [idx("todos", ["user_id", "completed"]), idx("todos", ["category_id"]), idx("todos", ["due_date"])]),
+                  checks: ["priority >= 1 AND priority <= 4"], indexes: [idx("todos", ["user_id", "completed"]), idx("todos", ["category_id"]), idx("todos", ["due_date"])]),
             table("tags", [id(), col("name", "varchar(50)", null: false)], unique: [["name"]]),
             table("todo_tags", [col("todo_id", "integer", null: false), col("tag_id", "integer", null: false)],
                   pk: ["todo_id", "tag_id"], fks: [fk("todo_id", "todos", .cascade), fk("tag_id", "tags", .cascade)]),

@@ -86,6 +86,16 @@ enum SQLText {
         return i
     }
 
+    /// A number without insignificant zeros, so `0.00` (MariaDB's spelling of a decimal default) and `0`
+    /// compare equal.
+    static func numberKey(_ text: String) -> String {
+        var t = canonicalNumber(text)
+        guard t.contains("."), !t.lowercased().contains("e") else { return t }
+        while t.hasSuffix("0") { t.removeLast() }
+        if t.hasSuffix(".") { t.removeLast() }
+        return t == "-0" ? "0" : t
+    }
+
     /// `+5` → `5`; otherwise the number as written.
     static func canonicalNumber(_ text: String) -> String {
         text.hasPrefix("+") ? String(text.dropFirst()) : text
@@ -142,8 +152,10 @@ enum SQLText {
                 var j = text.index(i, offsetBy: 2)
                 while j < text.endIndex {
                     let c = text[j]
-                    if c.isLetter || c.isNumber || c == "_" || c == "." || c == "\"" || c == "[" || c == "]" {
+                    if c.isLetter || c.isNumber || c == "_" || c == "." || c == "\"" {
                         j = text.index(after: j)
+                    } else if c == "[", text.index(after: j) < text.endIndex, text[text.index(after: j)] == "]" {
+                        j = text.index(j, offsetBy: 2)
                     } else if c == " ", let next = nextWord(in: text, after: j), ["varying", "precision", "without", "with", "time", "zone"].contains(next.lowercased()) {
                         j = text.index(after: j)
                     } else if c == "(", text[text.index(before: j)] != " ", let close = matchingParenthesis(in: text, from: j),
@@ -160,6 +172,22 @@ enum SQLText {
             }
             out.append(contentsOf: ch.lowercased())
             i = text.index(after: i)
+        }
+        return foldAnyArray(out)
+    }
+
+    /// PostgreSQL prints `x IN ('a', 'b')` as `x = ANY (ARRAY['a', 'b'])`; fold the key back to `in`.
+    private static func foldAnyArray(_ key: String) -> String {
+        var out = key
+        while let start = out.range(of: "=anyarray[") {
+            guard let close = out[start.upperBound...].firstIndex(of: "]") else { break }
+            let inner = out[start.upperBound..<close]
+            out = String(out[..<start.lowerBound]) + "in" + inner + String(out[out.index(after: close)...])
+        }
+        while let start = out.range(of: "<>allarray[") {
+            guard let close = out[start.upperBound...].firstIndex(of: "]") else { break }
+            let inner = out[start.upperBound..<close]
+            out = String(out[..<start.lowerBound]) + "notin" + inner + String(out[out.index(after: close)...])
         }
         return out
     }
