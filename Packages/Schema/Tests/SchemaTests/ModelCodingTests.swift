@@ -60,6 +60,17 @@ final class ModelCodingTests: XCTestCase {
         XCTAssertEqual(books.foreignKeys, [ForeignKey(columns: ["author_id"], referencedTable: "authors", referencedColumns: ["id"], onDelete: .setNull)])
     }
 
+    func testSchemaFilesKeepTheColumnOrderOfA000ColumnDict() throws {
+        let schema = try SchemaFiles.decode(#"{"tables": {"t": {"columns": {"zeta": "int", "alpha": "text", "mid": "date"}}}}"#, format: .json)
+        XCTAssertEqual(schema.table("t")?.columns.map(\.name), ["zeta", "alpha", "mid"])
+    }
+
+    func testABareWordExpressionDefaultSurvivesEncoding() throws {
+        var schema = SchemaDefinition(tables: [TableDefinition(name: "t", columns: [ColumnDefinition(name: "who", type: "text", defaultValue: .expression("current_role_name"))])])
+        schema = try JSONDecoder().decode(SchemaDefinition.self, from: JSONEncoder().encode(schema))
+        XCTAssertEqual(schema.table("t")?.column("who")?.defaultValue, .expression("current_role_name"))
+    }
+
     func testDecodesTheTemplateShapeOfFile003() throws {
         let schema = try decode("""
         {"tables": {"users": {"columns": [{"name": "id", "type": "INTEGER", "primary_key": true},

@@ -40,7 +40,10 @@ public enum SchemaFiles {
     public static func decode(_ text: String, format: SchemaFormat) throws -> SchemaDefinition {
         do {
             switch format {
-            case .json: return try JSONDecoder().decode(SchemaDefinition.self, from: Data(text.utf8))
+            case .json:
+                // JSON is YAML; Yams keeps object keys in document order (000's column dicts), Foundation does not.
+                if let schema = try? YAMLDecoder().decode(SchemaDefinition.self, from: text) { return schema }
+                return try JSONDecoder().decode(SchemaDefinition.self, from: Data(text.utf8))
             case .yaml: return try YAMLDecoder().decode(SchemaDefinition.self, from: text)
             case .sql: throw SchemaError(.invalidDefinition, "SQL is imported through a database; use importFile")
             }

@@ -52,8 +52,9 @@ struct NamedList<Element: Decodable>: Decodable {
             return
         }
         let dict = try decoder.container(keyedBy: AnyKey.self)
-        // Keys in document order are not available from Foundation's decoder; sort for determinism.
-        elements = try dict.allKeys.sorted { $0.stringValue < $1.stringValue }.map { key in
+        // Document order where the decoder keeps it (the server's JSON decoder and Yams do; Foundation's
+        // JSONDecoder does not, which is why schema files are read with Yams).
+        elements = try dict.allKeys.map { key in
             try NameContext.$current.withValue(key.stringValue) {
                 try dict.decode(Element.self, forKey: key)
             }

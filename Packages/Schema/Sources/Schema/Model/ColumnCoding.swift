@@ -145,11 +145,22 @@ extension ColumnDefinition: Codable {
         try c.put(type, "type")
         try c.put(nullable, "nullable")
         try c.put(primaryKey, "primary_key")
-        try c.putIfPresent(defaultValue?.sqlText, "default")
+        try c.putIfPresent(defaultValue?.wireValue, "default")
         try c.putIfPresent(references, "references")
         if autoIncrement { try c.put(true, "auto_increment") }
         try c.putIfPresent(onUpdate, "on_update_expression")
         try c.putIfPresent(renamedFrom, "renamed_from")
         try c.putIfPresent(comment, "comment")
+    }
+}
+
+extension ColumnDefault {
+    /// The default as the wire carries it: SQL text, except a bare-word expression (which as text would
+    /// read back as a string literal), written as `{"expression": "..."}`.
+    var wireValue: JSONNode {
+        if case .expression(let e) = self, SQLText.isBareWord(e), !SQLText.sqlKeywords.contains(e.uppercased()) {
+            return .object([(key: "expression", value: .string(e))])
+        }
+        return .string(sqlText)
     }
 }

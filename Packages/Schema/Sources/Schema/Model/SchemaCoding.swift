@@ -185,7 +185,7 @@ extension DomainDefinition: Codable {
         try c.put(name, "name")
         try c.put(baseType, "base_type")
         if notNull { try c.put(true, "not_null") }
-        try c.putIfPresent(defaultValue?.sqlText, "default")
+        try c.putIfPresent(defaultValue?.wireValue, "default")
         if !checks.isEmpty { try c.put(checks.map(CheckCoding.init(value:)), "checks") }
     }
 }
