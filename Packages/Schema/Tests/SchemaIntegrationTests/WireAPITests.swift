@@ -72,6 +72,23 @@ final class WireAPITests: XCTestCase {
         XCTAssertEqual(schema.table("people")?.column("mood")?.defaultValue, .string("ok"))
     }
 
+    func testImportingMySQLDDLUsesAScratchDatabaseOnTheServer() async throws {
+        let server = try TestDatabases.mysql()
+        let file = TestDatabases.temporaryDirectory().appendingPathComponent("my.sql")
+        try """
+        CREATE TABLE people (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, mood ENUM('ok','meh') DEFAULT 'ok',
+          updated TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP);
+        CREATE TABLE pets (id INT NOT NULL PRIMARY KEY, owner INT UNSIGNED, KEY idx_owner (owner),
+          CONSTRAINT pets_owner FOREIGN KEY (owner) REFERENCES people (id) ON DELETE SET NULL);
+        """.write(to: file, atomically: true, encoding: .utf8)
+        let schema = try await SchemaGenerator(dialect: .mysql).importSchema(ImportSchemaParams(schemaFile: file.path, connectionConfig: server))
+        XCTAssertEqual(schema.table("people")?.column("id")?.type, "integer unsigned")
+        XCTAssertEqual(schema.table("people")?.column("mood")?.type, "enum('ok','meh')")
+        XCTAssertEqual(schema.table("people")?.column("updated")?.onUpdate, "CURRENT_TIMESTAMP")
+        XCTAssertEqual(schema.table("pets")?.foreignKeys.first?.onDelete, .setNull)
+        XCTAssertEqual(schema.table("pets")?.indexes.map(\.name), ["idx_owner"])
+    }
+
     func testDiffResultSaysEqualOnlyWhenNothingDiffers() throws {
         let params = try decode(DiffParams.self, #"""
         {"schema": {"tables": [{"name": "t", "columns": [{"name": "id", "type": "int", "primary_key": true}]}]},
