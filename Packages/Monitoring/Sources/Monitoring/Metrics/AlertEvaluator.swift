@@ -26,7 +26,8 @@ enum AlertEvaluator {
                 continue
             }
             guard let value = values[name] else {
-                checks.append(.skipped("alert_threshold.\(rawName)", "\(name) is not available in this sample"))
+                // Defaults are silent where the engine has no such figure; a caller's own threshold is reported.
+                if thresholds[rawName] != nil { checks.append(.skipped("alert_threshold.\(rawName)", "\(name) is not available in this sample")) }
                 continue
             }
             if lowerIsWorse.contains(name) {

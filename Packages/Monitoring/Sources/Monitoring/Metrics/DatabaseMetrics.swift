@@ -139,11 +139,15 @@ public struct DatabaseMetrics: Sendable, Hashable, Codable {
         timestamp = try c.decodeIfPresent(String.self, forKey: .timestamp) ?? Clock.iso8601(Clock.now())
         databaseName = try c.decodeIfPresent(String.self, forKey: .databaseName) ?? ""
         engine = try c.decodeIfPresent(String.self, forKey: .engine) ?? ""
+        // 000's flat fields are read first and used where 001's nested objects leave a figure out.
+        let flatActive = try c.decodeIfPresent(Int.self, forKey: .connectionsActive)
+        let flatIdle = try c.decodeIfPresent(Int.self, forKey: .connectionsIdle)
+        let flatCacheHitRatio = try c.decodeIfPresent(Double.self, forKey: .cacheHitRatio)
         connections = try c.decodeIfPresent(Connections.self, forKey: .connections) ?? Connections()
-        if connections.active == nil { connections.active = try c.decodeIfPresent(Int.self, forKey: .connectionsActive) }
-        if connections.idle == nil { connections.idle = try c.decodeIfPresent(Int.self, forKey: .connectionsIdle) }
+        if connections.active == nil { connections.active = flatActive }
+        if connections.idle == nil { connections.idle = flatIdle }
         performance = try c.decodeIfPresent(Performance.self, forKey: .performance) ?? Performance()
-        if performance.cacheHitRatio == nil { performance.cacheHitRatio = try c.decodeIfPresent(Double.self, forKey: .cacheHitRatio) }
+        if performance.cacheHitRatio == nil { performance.cacheHitRatio = flatCacheHitRatio }
         storage = try c.decodeIfPresent(Storage.self, forKey: .storage) ?? Storage()
         queryCount = try c.decodeIfPresent(Int64.self, forKey: .queryCount)
         slowQueries = try c.decodeIfPresent([SlowQuery].self, forKey: .slowQueries) ?? []
