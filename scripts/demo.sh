@@ -46,10 +46,22 @@ step "6. database info and a health check"
 run db info
 run db health
 
-step "7. the same over raw JSON-RPC (any method, JSON params)"
+step "7. monitoring: samples with history, a query's plan and timing, a missing index fixed with a measured speed-up and rolled back, a report"
+export DBM_WORKSPACE_DIR="$demo/monitoring"
+run query "WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 20000) INSERT INTO orders (customer_id, total, placed_at) SELECT 1 + n % 2, n % 97, '2024-04-01 00:00:00' FROM g"
+run monitor --interval 0.5 --samples 3
+lookup="SELECT id, placed_at FROM orders WHERE total = 42"
+run monitor query "$lookup" --runs 3
+run optimize --type query --workload "$lookup" --apply | tee "$demo/optimize.txt"
+optimization="$(sed -n 's/^undo with: dbm-client optimize --rollback //p' "$demo/optimize.txt")"
+run optimize --rollback "$optimization"
+run report --format html --output "$demo/report.html"
+run monitor summary | sed -n 1,4p
+
+step "8. the same over raw JSON-RPC (any method, JSON params)"
 run call DatabaseManager.execute_query '{"query": "SELECT count(*) AS customers FROM customers"}'
 
-step "8. every method the server offers (from rpc.discover)"
+step "9. every method the server offers (from rpc.discover)"
 run methods
 
 echo

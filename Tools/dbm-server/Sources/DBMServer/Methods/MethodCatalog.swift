@@ -36,6 +36,19 @@ public enum MethodCatalog {
         add(SchemaDefinitionDiff.self, SchemaDefinitionDiff.handle)
         add(SchemaDefinitionApplyToDatabase.self, SchemaDefinitionApplyToDatabase.handle)
 
+        registry.register(MonitorDatabaseMethod.self) { params, context in try await MonitorDatabaseMethod.handle(params, state, context) }
+        add(OptimizeDatabaseMethod.self, OptimizeDatabaseMethod.handle)
+        add(PerformanceMonitorCollectMetrics.self, PerformanceMonitorCollectMetrics.handle)
+        add(PerformanceMonitorAnalyzePerformance.self, PerformanceMonitorAnalyzePerformance.handle)
+        add(PerformanceMonitorGetSlowQueries.self, PerformanceMonitorGetSlowQueries.handle)
+        add(PerformanceMonitorSuggestOptimizations.self, PerformanceMonitorSuggestOptimizations.handle)
+        add(PerformanceMonitorMonitorQueryPerformance.self, PerformanceMonitorMonitorQueryPerformance.handle)
+        add(PerformanceMonitorGenerateReport.self, PerformanceMonitorGenerateReport.handle)
+        add(PerformanceMonitorRollbackOptimization.self, PerformanceMonitorRollbackOptimization.handle)
+        add(DatabaseMetricsToDict.self, DatabaseMetricsToDict.handle)
+        add(DatabaseMetricsGetSummary.self, DatabaseMetricsGetSummary.handle)
+        add(DatabaseMetricsDetectAnomalies.self, DatabaseMetricsDetectAnomalies.handle)
+
         let managerMethods = registry.descriptors.map(\.name).filter { $0.hasPrefix("DatabaseManager.") }.sorted()
         add(ManageDatabases.self) { params, state in try await ManageDatabases.handle(params, state, methods: managerMethods) }
         return registry

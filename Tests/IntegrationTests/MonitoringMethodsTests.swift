@@ -1,0 +1,103 @@
+import DBMServer
+import DriverTestSupport
+import Drivers
+import Foundation
+import JSONRPC
+import XCTest
+
+/// The Monitoring package's methods through the protocol, against real databases on each engine.
+final class MonitoringMethodsTests: XCTestCase {
+    func testMonitorOptimizeRollbackAndReportOnEachEngine() async throws {
+        let server = InProcessServer()
+        try server.initialize()
+        let workspace = JSONValue.string(TestDatabases.temporaryDirectory().path)
+        for dialect in Dialect.allCases {
+            let driver = Database.driver(for: dialect)
+            let scratch = try await TestDatabases.scratchDatabase(using: driver, on: try TestDatabases.server(dialect), prefix: "it_mon")
+            let connection = try await Database.connect(scratch)
+            let rows = 20_000
+            switch dialect {
+            case .postgresql:
+                try await connection.executeScript("""
+                    CREATE TABLE orders (id bigint PRIMARY KEY, customer_id integer NOT NULL, amount numeric(10,2));
+                    INSERT INTO orders SELECT g, g % 1000, g % 97 FROM generate_series(1, \(rows)) g; ANALYZE orders;
+                    """)
+            case .mysql:
+                try await connection.executeScript("""
+                    CREATE TABLE orders (id bigint PRIMARY KEY, customer_id int NOT NULL, amount decimal(10,2)) ENGINE=InnoDB;
+                    INSERT INTO orders SELECT seq, seq % 1000, seq % 97 FROM seq_1_to_\(rows); ANALYZE TABLE orders;
+                    """)
+            case .sqlite:
+                try await connection.executeScript("""
+                    CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL, amount NUMERIC);
+                    WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < \(rows)) INSERT INTO orders SELECT n, n % 1000, n % 97 FROM g;
+                    """)
+            }
+            await connection.close()
+            let url = JSONValue.string(scratch.url)
+
+            // 000's form: database_name as a URL; 001's form: the target plus metrics_config.
+            let first = try server.call("monitor_database", ["database_name": url, "workspace_dir": workspace])
+            XCTAssertEqual(first["engine"]?.stringValue, dialect.rawValue)
+            XCTAssertEqual(first["performance"]?["queries_per_second"], .null, "\(dialect): no previous sample")
+            XCTAssertNotNil(first["connections_active"], "000's flat fields are present")
+            let second = try server.call("monitor_database", ["database_url": url, "workspace_dir": workspace,
+                "metrics_config": ["alert_thresholds": ["used_size_mb": 0.0001, "cpu": 80]], "historical_data": true])
+            XCTAssertNotEqual(second["sample_interval_seconds"], .null)
+            XCTAssertEqual(second["health_status"], "critical", "\(dialect): used_size_mb far above its threshold")
+            XCTAssertEqual(second["history"]?.arrayValue?.count, 1)
+            let skipped = (second["checks"]?.arrayValue ?? []).filter { $0["status"] == "skipped" }.compactMap { $0["name"]?.stringValue }
+            XCTAssertTrue(skipped.contains("alert_threshold.cpu"), "\(dialect): \(skipped)")
+
+            let query = "SELECT id, amount FROM orders WHERE customer_id = 42"
+            let timed = try server.call("PerformanceMonitor.monitor_query_performance", ["database_url": url, "workspace_dir": workspace, "query": .string(query), "runs": 2])
+            XCTAssertEqual(timed["full_scans"], ["orders"], "\(dialect)")
+            XCTAssertEqual(timed["timing"]?["runs"], 2)
+
+            let optimized = try server.call("optimize_database", ["database_url": url, "workspace_dir": workspace, "optimization_type": "query",
+                                                                  "apply_changes": true, "workload": [.string(query)]])
+            XCTAssertEqual(optimized["indexes_created"], 1, "\(dialect): \(optimized["findings"] ?? .null)")
+            XCTAssertEqual(optimized["rollback_available"], true)
+            XCTAssertGreaterThan(optimized["performance_improvement"]?.doubleValue ?? 0, 0, "\(dialect)")
+            let id = try XCTUnwrap(optimized["optimization_id"]?.stringValue)
+            let undone = try server.call("PerformanceMonitor.rollback_optimization", ["database_url": url, "workspace_dir": workspace, "optimization_id": .string(id)])
+            XCTAssertEqual(undone["rolled_back"]?.arrayValue?.count, 1)
+
+            let summary = try server.call("DatabaseMetrics.get_summary", ["database_url": url, "workspace_dir": workspace])
+            XCTAssertGreaterThanOrEqual(summary["samples"]?.integerValue ?? 0, 2)
+            XCTAssertEqual(try server.call("DatabaseMetrics.detect_anomalies", ["database_url": url, "workspace_dir": workspace]).arrayValue?.count, 0)
+            let latest = try server.call("DatabaseMetrics.to_dict", ["database_url": url, "workspace_dir": workspace])
+            XCTAssertEqual(latest["timestamp"], second["timestamp"])
+
+            XCTAssertNotNil(try server.call("PerformanceMonitor.get_slow_queries", ["database_url": url, "workspace_dir": workspace, "limit": 3]).arrayValue)
+            let suggestions = try server.call("PerformanceMonitor.suggest_optimizations", ["database_url": url, "workspace_dir": workspace])
+            XCTAssertNotNil(suggestions.arrayValue)
+            let report = try server.call("PerformanceMonitor.generate_performance_report", ["database_url": url, "workspace_dir": workspace, "format": "markdown"])
+            XCTAssertTrue(report["content"]?.stringValue?.hasPrefix("# Performance report") == true)
+
+            await TestDatabases.dropScratchDatabase(using: driver, scratch)
+        }
+        _ = try await server.shutdown()
+    }
+
+    func testMonitoringErrorsCarryTheirSpecClass() async throws {
+        let server = InProcessServer()
+        try server.initialize()
+        let url = JSONValue.string(try TestDatabases.server(.sqlite).url)
+        let workspace = JSONValue.string(TestDatabases.temporaryDirectory().path)
+        XCTAssertThrowsError(try server.call("optimize_database", ["database_url": url, "workspace_dir": workspace, "optimization_type": "speed"])) { error in
+            XCTAssertEqual((error as? RPCError)?.code, -32050)
+            XCTAssertEqual((error as? RPCError)?.data?["type"], "OptimizationError")
+            XCTAssertEqual((error as? RPCError)?.data?["kind"], "invalid_optimization_type")
+        }
+        XCTAssertThrowsError(try server.call("PerformanceMonitor.monitor_query_performance", ["database_url": url, "workspace_dir": workspace, "query": "DROP TABLE x"])) { error in
+            XCTAssertEqual((error as? RPCError)?.code, -32040)
+            XCTAssertEqual((error as? RPCError)?.data?["type"], "MonitoringError")
+            XCTAssertEqual((error as? RPCError)?.data?["kind"], "unsafe_statement")
+        }
+        XCTAssertThrowsError(try server.call("DatabaseMetrics.get_summary", ["database_url": url, "workspace_dir": workspace])) { error in
+            XCTAssertEqual((error as? RPCError)?.data?["kind"], "no_history")
+        }
+        _ = try await server.shutdown()
+    }
+}
