@@ -30,8 +30,8 @@ struct MySQLMetricsCollector: MetricsCollector {
             }
             r.connections = .init(active: active, idle: idle, total: rows.count, waiting: waiting)
         }
-        let performanceSchema = (try? await db.scalar("SELECT @@performance_schema"))?.boolValue ?? false
-        if performanceSchema {
+        let digests = await MySQLDigestTable.state(db)
+        if digests == .available {
             await reading.probe("performance_schema.statement_digests", note: "statements of this schema since the digest table was last truncated") { r in
                 guard let row = try await db.query("""
                     SELECT COALESCE(SUM(COUNT_STAR), 0) AS calls, COALESCE(SUM(SUM_TIMER_WAIT), 0) / 1000000000 AS total_ms,
@@ -59,12 +59,13 @@ struct MySQLMetricsCollector: MetricsCollector {
                 }
             }
         } else {
-            reading.checks.append(.skipped("performance_schema.statement_digests", "performance_schema is OFF on this server (start it with performance_schema=ON)"))
-            reading.checks.append(.skipped("performance_schema.index_usage", "performance_schema is OFF on this server"))
+            reading.checks.append(.skipped("performance_schema.statement_digests", digests.reason))
+            if digests == .off { reading.checks.append(.skipped("performance_schema.index_usage", digests.reason)) }
             if let questions = status["Questions"] {
                 reading.counters.statements = questions
                 reading.queryCount = Int64(questions)
-                reading.statementSource = "Questions (server-wide; no timing without performance_schema)"
+                reading.statementSource = "Questions (server-wide; no timing without per-schema digests)"
+                reading.checks.append(.ok("rates_source", "queries_per_second counts the whole server's statements (Questions); avg_query_time_ms needs per-schema digests"))
             }
         }
         if context.readSizes { await reading.probe("information_schema.tables") { r in
@@ -84,5 +85,30 @@ struct MySQLMetricsCollector: MetricsCollector {
             r.totalBytes = used + free
         } }
         return reading
+    }
+}
+
+/// Whether MariaDB's statement digest table can attribute statements to this schema.
+enum MySQLDigestTable: Equatable {
+    case available
+    case off
+    /// Every row is taken: statements with a new digest are counted in one row with no schema.
+    case full(Int64)
+
+    static func state(_ db: any DatabaseConnection) async -> MySQLDigestTable {
+        guard (try? await db.scalar("SELECT @@performance_schema"))?.boolValue == true else { return .off }
+        guard let size = try? await db.scalar("SELECT @@performance_schema_digests_size")?.int64Value, size > 0,
+              let rows = try? await db.scalar("SELECT COUNT(*) FROM performance_schema.events_statements_summary_by_digest")?.int64Value
+        else { return .available }
+        return rows >= size ? .full(size) : .available
+    }
+
+    var reason: String {
+        switch self {
+        case .available: "available"
+        case .off: "performance_schema is OFF on this server (start it with performance_schema=ON)"
+        case .full(let size):
+            "the statement digest table is full (performance_schema_digests_size = \(size)): new statements are counted without their schema; TRUNCATE performance_schema.events_statements_summary_by_digest (or raise the size) to restore per-schema statistics"
+        }
     }
 }

@@ -2,8 +2,8 @@ import DatabaseDriver
 
 extension PerformanceMonitor {
     /// `PerformanceMonitor.get_slow_queries(limit)`: the slowest statements by mean time, from
-    /// `pg_stat_statements`, MariaDB's statement digests, or (SQLite, and whenever the engine has none)
-    /// dbm's statement log. `thresholdMS` filters by mean time (default 0: the slowest `limit`, whatever their time).
+    /// `pg_stat_statements`, MariaDB's statement digests, or (SQLite, and whenever the engine has none: no
+    /// extension, `performance_schema` off, digest table full) dbm's statement log. `thresholdMS` filters by mean time (default 0: the slowest `limit`, whatever their time).
     public func getSlowQueries(_ request: SlowQueriesRequest = .init()) async throws -> [SlowQuery] {
         guard request.limit >= 0 else { throw MonitoringError(.invalidParameter, "limit must not be negative") }
         switch dialect {
@@ -12,7 +12,8 @@ extension PerformanceMonitor {
                 return try await SlowQueryReader.postgres(connection, thresholdMS: request.thresholdMS, limit: request.limit)
             }
         case .mysql:
-            if (try await connection.scalar("SELECT @@performance_schema"))?.boolValue == true {
+            // A full digest table no longer attributes new statements to their schema: dbm's log is then the better record.
+            if await MySQLDigestTable.state(connection) == .available {
                 return try await SlowQueryReader.mysql(connection, thresholdMS: request.thresholdMS, limit: request.limit)
             }
         case .sqlite:
