@@ -77,6 +77,16 @@ public struct QueryMeasurement: Sendable, Hashable, Codable {
         case planCostBefore = "plan_cost_before"
         case planCostAfter = "plan_cost_after"
     }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(query, forKey: .query)
+        try c.encode(beforeMS, forKey: .beforeMS)
+        try c.encode(afterMS, forKey: .afterMS)
+        try c.encode(speedup, forKey: .speedup)
+        try c.encode(planCostBefore, forKey: .planCostBefore)
+        try c.encode(planCostAfter, forKey: .planCostAfter)
+    }
 }
 
 /// Result of `optimize_database`: 001's dict plus the findings, the score and the measurements.
