@@ -17,14 +17,16 @@ public actor MetricsHistory {
         self.connection = connection
     }
 
-    /// Opens (creating when needed) the history database of a workspace.
-    public static func open(_ workspace: MonitoringWorkspace) async throws -> MetricsHistory {
+    /// Opens (creating when needed) the history database of a workspace, and deletes samples older than
+    /// `retentionDays` (default 90; the statement log and applied changes are kept).
+    public static func open(_ workspace: MonitoringWorkspace, retentionDays: Double = 90) async throws -> MetricsHistory {
         try workspace.prepare()
         let configuration = ConnectionConfiguration(dialect: .sqlite, database: workspace.historyURL.path, options: ["journal_mode": "wal"])
         let connection: any DatabaseConnection
         do {
             connection = try await Database.connect(configuration)
             try await connection.executeScript(Self.schema)
+            _ = try await connection.execute("DELETE FROM samples WHERE taken_at < ?", [.double(Clock.now() - retentionDays * 86_400)])
         } catch let error as DatabaseError {
             throw MonitoringError(.historyUnavailable, "cannot open the monitoring history \(workspace.historyURL.path): \(error.message)")
         }

@@ -1,4 +1,5 @@
 @testable import Monitoring
+import DriverTestSupport
 import Drivers
 import XCTest
 
@@ -91,4 +92,21 @@ final class HistoryAndAnomalyTests: XCTestCase {
 actor Counter {
     var values: [Int] = []
     func add(_ n: Int) { values.append(n) }
+}
+
+final class HistoryRetentionTests: XCTestCase {
+    func testSamplesOlderThanTheRetentionAreDeletedOnOpen() async throws {
+        let workspace = MonitoringWorkspace(directory: TestDatabases.temporaryDirectory())
+        defer { try? FileManager.default.removeItem(at: workspace.directory) }
+        let history = try await MetricsHistory.open(workspace)
+        let old = DatabaseMetrics(timestamp: Clock.iso8601(Clock.now() - 100 * 86_400), databaseName: "db", engine: "sqlite")
+        let recent = DatabaseMetrics(timestamp: Clock.iso8601(Clock.now() - 86_400), databaseName: "db", engine: "sqlite")
+        try await history.record(old, counters: .init(), takenAt: Clock.now() - 100 * 86_400, databaseKey: "k")
+        try await history.record(recent, counters: .init(), takenAt: Clock.now() - 86_400, databaseKey: "k")
+        await history.close()
+        let reopened = try await MetricsHistory.open(workspace)
+        let kept = try await reopened.samples(databaseKey: "k")
+        await reopened.close()
+        XCTAssertEqual(kept.map(\.metrics.timestamp), [recent.timestamp])
+    }
 }
