@@ -21,7 +21,10 @@ let package = Package(
         // Applies 1,000 small generated migrations to SQLite and PostgreSQL and prints the times.
         .executableTarget(name: "MigrationsBench", dependencies: ["Migrations"]),
         // Engine-independent: file formats, splitting, ordering, checksums. No database needed.
-        .testTarget(name: "MigrationsTests", dependencies: ["Migrations"]),
+        .testTarget(name: "MigrationsTests", dependencies: [
+            "Migrations",
+            .product(name: "DriverTestSupport", package: "Drivers"),
+        ]),
         // Against real SQLite files and the PostgreSQL / MariaDB test servers.
         .testTarget(name: "MigrationsIntegrationTests", dependencies: [
             "Migrations",

@@ -57,7 +57,7 @@ struct MigrationExecutor: Sendable {
 
     /// Undoes `migration`; `previous` is the newest migration that stays applied. Returns milliseconds.
     func revert(_ migration: Migration, previous: Migration?) async throws -> Int {
-        guard let down = migration.downgradeSQL, migration.rollbackAvailable else {
+        guard let down = migration.downgradeSQL else {
             throw MigrationError(.irreversible, "migration \(migration.revision) has no downgrade SQL", revision: migration.revision)
         }
         let statements = try StatementSplitter(dialect: dialect).split(down)
@@ -67,7 +67,7 @@ struct MigrationExecutor: Sendable {
         switch mode {
         case .transactional:
             return try await lock.inTransaction {
-                do { try await connection.executeScript(down) } catch {
+                do { if !statements.isEmpty { try await connection.executeScript(down) } } catch {
                     throw wrap(error, migration: migration, direction: .down, statement: nil, dirty: false)
                 }
                 let ms = milliseconds(since: started)

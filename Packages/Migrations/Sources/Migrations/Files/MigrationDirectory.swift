@@ -186,11 +186,12 @@ private struct DirectoryReader {
         guard let name = MigrationFileName.flyway(file) else { ignored.append(file); return }
         let contents = try read(file)
         if name.part == .down {
-            undo[name.revision] = (contents.text, file)
+            undo[VersionOrder.flywayKey(name.revision)] = (contents.text, file)
             return
         }
         let directives = MigrationDirectives(parsing: contents.text)
-        let key = name.kind == .baseline ? "B" + name.revision : name.revision
+        let versionKey = name.kind == .repeatable ? name.revision : VersionOrder.flywayKey(name.revision)
+        let key = name.kind == .baseline ? "B" + versionKey : versionKey
         try add(Migration(revision: name.revision, name: name.stem, description: name.description, upgradeSQL: contents.text,
                           checksum: Checksums.sha256(contents.data), dependencies: directives.dependencies,
                           createdAt: contents.modified, kind: name.kind, transactional: !directives.noTransaction,

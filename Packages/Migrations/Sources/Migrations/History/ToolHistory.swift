@@ -109,19 +109,28 @@ struct ToolHistory: Sendable {
                 for m in versioned where m.revision <= current { state.applied.insert(m.revision) }
             }
         case .flyway:
+            var byKey: [String: String] = [:]
+            for m in versioned where m.kind == .versioned { byKey[VersionOrder.flywayKey(m.revision)] = m.revision }
             let result = try await connection.query(
                 "SELECT version, description, type, checksum, success FROM \(quoted) ORDER BY installed_rank")
             for row in result.rows {
-                let version = row[0].stringValue
+                let stored = row[0].stringValue
                 let type = (row[2].stringValue ?? "").uppercased()
                 let success = row[4].boolValue ?? false
-                guard success else { state.dirtyRevision = version ?? ("R__" + (row[1].stringValue ?? "")); continue }
-                guard let version else {
+                guard success else {
+                    state.dirtyRevision = stored.map { byKey[VersionOrder.flywayKey($0)] ?? $0 } ?? ("R__" + (row[1].stringValue ?? ""))
+                    continue
+                }
+                guard let rawVersion = stored else {
                     if let checksum = row[3].intValue { state.repeatableChecksums["R__" + (row[1].stringValue ?? "")] = Int32(truncatingIfNeeded: checksum) }
                     continue
                 }
+                let version = byKey[VersionOrder.flywayKey(rawVersion)] ?? rawVersion
                 switch type {
-                case "BASELINE", "SQL_BASELINE", "JDBC_BASELINE":
+                case "SQL_BASELINE", "JDBC_BASELINE":
+                    // A baseline migration file ran; the state hides the versions below it.
+                    state.applied.insert(directory.first { $0.kind == .baseline && VersionOrder.flywayKey($0.revision) == VersionOrder.flywayKey(rawVersion) }?.revision ?? rawVersion)
+                case "BASELINE":
                     for m in versioned where VersionOrder.compare(m.revision, version) <= 0 { state.applied.insert(m.revision) }
                 case "UNDO_SQL", "UNDO_JDBC", "DELETE":
                     state.applied.remove(version)

@@ -14,7 +14,7 @@ extension Migration {
     /// `Migration.rollback(connection)`: runs the downgrade SQL the same way as `apply`. Records no history.
     /// - Throws: `MigrationError.irreversible` when there is no downgrade SQL.
     public func rollback(on connection: any DatabaseConnection) async throws -> Bool {
-        guard let downgradeSQL, rollbackAvailable else {
+        guard let downgradeSQL else {
             throw MigrationError(.irreversible, "migration \(revision) has no downgrade SQL", revision: revision)
         }
         try await run(downgradeSQL, direction: .down, on: connection)

@@ -52,11 +52,9 @@ public struct Migration: Sendable, Hashable {
         self.files = files
     }
 
-    /// True when there is SQL to undo it.
-    public var rollbackAvailable: Bool {
-        guard let downgradeSQL else { return false }
-        return !downgradeSQL.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
-    }
+    /// True when it has a downgrade. An empty down file is an explicit no-op downgrade (as in golang-migrate);
+    /// no down file at all means the migration cannot be undone.
+    public var rollbackAvailable: Bool { downgradeSQL != nil }
 }
 
 extension Migration: Codable {

@@ -41,4 +41,15 @@ enum VersionOrder {
         if p == q { return 0 }
         return p < q ? -1 : 1
     }
+
+    /// Flyway's notion of the same version: numeric parts without leading zeros, trailing zero parts dropped
+    /// (`1.0` and `1` are one version, as are `1.01` and `1.1`).
+    static func flywayKey(_ version: String) -> String {
+        var parts = version.split(whereSeparator: { $0 == "." || $0 == "_" }).map { part -> String in
+            let trimmed = part.drop(while: { $0 == "0" })
+            return trimmed.isEmpty ? "0" : String(trimmed)
+        }
+        while parts.count > 1 && parts.last == "0" { parts.removeLast() }
+        return parts.joined(separator: ".")
+    }
 }
