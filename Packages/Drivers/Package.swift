@@ -19,7 +19,7 @@ let package = Package(
         .target(name: "DatabaseDriver"),
         .target(name: "SQLiteDriver", dependencies: ["DatabaseDriver", "CSQLite"], exclude: ["TYPE_MAPPING.md"]),
         .target(name: "PostgreSQLDriver", dependencies: ["DatabaseDriver", "CLibPQ"]),
-        .target(name: "MySQLDriver", dependencies: ["DatabaseDriver", "CMariaDB"]),
+        .target(name: "MySQLDriver", dependencies: ["DatabaseDriver", "CMariaDB"], exclude: ["TYPE_MAPPING.md"]),
         // The public face: opens a connection for any URL, pools connections, administers databases.
         .target(name: "Drivers", dependencies: ["DatabaseDriver", "SQLiteDriver", "PostgreSQLDriver", "MySQLDriver"]),
         // Test databases (from DBM_TEST_POSTGRES_URL / DBM_TEST_MYSQL_URL), scratch databases, fixtures, temporary directories.
@@ -29,6 +29,7 @@ let package = Package(
         .testTarget(name: "DriversTests", dependencies: ["Drivers", "DriverTestSupport"]),
         .testTarget(name: "SQLiteDriverTests", dependencies: ["SQLiteDriver", "DriverTestSupport"]),
         .testTarget(name: "PostgreSQLDriverTests", dependencies: ["PostgreSQLDriver", "DriverTestSupport"]),
+        .testTarget(name: "MySQLDriverTests", dependencies: ["MySQLDriver", "DriverTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

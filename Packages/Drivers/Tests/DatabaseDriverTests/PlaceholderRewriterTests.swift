@@ -63,3 +63,11 @@ final class PlaceholderRewriterTests: XCTestCase {
         XCTAssertNoThrow(try Dialect.postgresql.validateIdentifier("ünïcødé; DROP"))
     }
 }
+
+final class MySQLBackslashEscapeTests: XCTestCase {
+    func testBackslashEscapedQuoteInsideAMySQLStringIsNotAPlaceholder() throws {
+        let out = try PlaceholderRewriter(dialect: .mysql).rewrite(#"SELECT 'it\'s ? :x', "a\"?" , ?"#, [1])
+        XCTAssertEqual(out.values, [.integer(1)])
+        XCTAssertEqual(out.sql, #"SELECT 'it\'s ? :x', "a\"?" , ?"#)
+    }
+}

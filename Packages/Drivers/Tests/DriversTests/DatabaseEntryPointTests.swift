@@ -5,7 +5,7 @@ import XCTest
 /// `Database.connect` picks the right engine for every URL form, against the real engines.
 final class DatabaseEntryPointTests: XCTestCase {
     func testConnectsToEachEngineFromItsURL() async throws {
-        var urls = ["sqlite::memory:", "sqlite:///" + TestDatabases.temporaryDirectory().appendingPathComponent("e.db").path.dropFirst()]
+        var urls = ["sqlite::memory:", "sqlite:///" + TestDatabases.temporaryDirectory().appendingPathComponent("e.db").path]
         urls.append(try TestDatabases.postgres().url.replacingOccurrences(of: "postgresql://", with: "postgres://"))
         urls.append(try TestDatabases.mysql().url.replacingOccurrences(of: "mysql://", with: "mariadb://"))
         for url in urls {

@@ -21,11 +21,17 @@ public struct PlaceholderRewriter: Sendable {
     }
 
     public let style: Style
+    /// MySQL/MariaDB treat a backslash inside quoted strings as an escape (`'it\'s'`).
+    public let backslashEscapes: Bool
 
-    public init(style: Style) { self.style = style }
+    public init(style: Style, backslashEscapes: Bool = false) {
+        self.style = style
+        self.backslashEscapes = backslashEscapes
+    }
 
     public init(dialect: Dialect) {
         self.style = dialect == .postgresql ? .dollarNumbered : .questionMark
+        self.backslashEscapes = dialect == .mysql
     }
 
     private enum Token {
@@ -41,7 +47,7 @@ public struct PlaceholderRewriter: Sendable {
             return Output(sql: sql, values: [])
         }
         let bytes = Array(sql.utf8)
-        let tokens = Self.scan(bytes)
+        let tokens = Self.scan(bytes, backslashEscapes: backslashEscapes)
         let hasNumbered = tokens.contains { if case .numbered = $0 { true } else { false } }
         let hasNamed = tokens.contains { if case .named = $0 { true } else { false } }
 
@@ -114,7 +120,7 @@ public struct PlaceholderRewriter: Sendable {
     }
 
     /// Finds placeholders outside literals, identifiers and comments.
-    private static func scan(_ b: [UInt8]) -> [Token] {
+    private static func scan(_ b: [UInt8], backslashEscapes: Bool) -> [Token] {
         var tokens = [Token]()
         var i = 0
         let n = b.count
@@ -139,8 +145,8 @@ public struct PlaceholderRewriter: Sendable {
             case 0x27: // '
                 // E'...' strings (PostgreSQL) and MySQL strings allow backslash escapes.
                 let escaped = i > 0 && (b[i - 1] == 0x45 || b[i - 1] == 0x65) && (i < 2 || !isIdent(b[i - 2]))
-                skipQuoted(0x27, backslash: escaped)
-            case 0x22: skipQuoted(0x22, backslash: false) // "
+                skipQuoted(0x27, backslash: escaped || backslashEscapes)
+            case 0x22: skipQuoted(0x22, backslash: backslashEscapes) // "
             case 0x60: skipQuoted(0x60, backslash: false) // `
             case 0x2d where i + 1 < n && b[i + 1] == 0x2d: // --
                 while i < n && b[i] != 0x0a { i += 1 }

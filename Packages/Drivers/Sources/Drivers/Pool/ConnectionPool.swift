@@ -142,7 +142,7 @@ public actor ConnectionPool {
                 let connection = try await driver.connect(configuration)
                 waiter.continuation.resume(returning: connection)
             } catch {
-                await self.openFailed()
+                self.openFailed()
                 waiter.continuation.resume(throwing: error)
             }
         }

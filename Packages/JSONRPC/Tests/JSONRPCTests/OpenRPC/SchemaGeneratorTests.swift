@@ -89,7 +89,7 @@ import Testing
         let listName = String(try #require(list["$ref"]?.stringValue).dropFirst("#/components/schemas/".count))
         let definition = try #require(generator.components[listName])
         #expect(definition["required"] == ["value"])
-        #expect(definition["properties"]?["next"] == SchemaGenerator.nullable(list))
+        #expect(definition["properties"]?["next"] == list)
         #expect(generator.warnings.isEmpty)
     }
 
