@@ -156,12 +156,13 @@ struct MigrationExecutor: Sendable {
                 revision: migration.revision, underlying: databaseError ?? DatabaseError(.other, String(describing: error)))
         }
         let why = dialect == .mysql ? "MySQL/MariaDB commits DDL implicitly" : "the migration runs without a transaction"
+        let done = statement.index == 1 ? "none of its statements ran" : "statements 1-\(statement.index - 1) of it ran"
+        let undo = statement.index == 1 ? "if you decide not to run it after all" : "if you undid statements 1-\(statement.index - 1)"
         return MigrationError(.dirty,
             "\(verb) migration \(migration.revision) (\(migration.description)) failed at statement \(statement.index) of "
-            + "\(statement.total) (line \(statement.statement.line)) and could not be rolled back: \(why). "
-            + "Statements 1-\(statement.index - 1) are applied; the history marks it dirty. Fix the cause, then run repair "
-            + "with action \"resume\" to continue from statement \(statement.index), \"mark_applied\" if you finished it by hand, "
-            + "or \"mark_rolled_back\" if you undid statements 1-\(statement.index - 1)",
+            + "\(statement.total) (line \(statement.statement.line)), which cannot be rolled back because \(why): \(done), "
+            + "and the history marks it dirty. Fix the cause, then run repair with action \"resume\" to continue from "
+            + "statement \(statement.index), \"mark_applied\" if you finished it by hand, or \"mark_rolled_back\" \(undo)",
             revision: migration.revision, statementIndex: statement.index, statement: statement.statement.text,
             underlying: databaseError ?? DatabaseError(.other, String(describing: error)))
     }
