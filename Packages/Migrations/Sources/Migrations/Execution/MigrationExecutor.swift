@@ -120,9 +120,8 @@ struct MigrationExecutor: Sendable {
         for index in start..<statements.count {
             let statement = statements[index]
             if Task.isCancelled {
-                try await history.recordFailure(revision: migration.revision, direction: direction, statementsApplied: index,
-                                                statement: statement.text, error: "cancelled before this statement",
-                                                on: connection)
+                await recordUncancellable(revision: migration.revision, direction: direction, statementsApplied: index,
+                                          statement: statement.text, error: "cancelled before this statement")
                 throw MigrationError(.cancelled,
                     "cancelled during migration \(migration.revision) before statement \(index + 1) of \(statements.count); "
                     + "statements 1-\(index) ran and are recorded. Run repair with action \"resume\" to continue.",
@@ -131,9 +130,11 @@ struct MigrationExecutor: Sendable {
             do {
                 _ = try await connection.execute(statement.text, .none)
             } catch {
-                let message = (error as? DatabaseError)?.description ?? String(describing: error)
-                try? await history.recordFailure(revision: migration.revision, direction: direction, statementsApplied: index,
-                                                 statement: statement.text, error: message, on: connection)
+                let cancelled = Task.isCancelled || (error as? DatabaseError)?.code == .cancelled
+                let message = cancelled ? "cancelled during this statement"
+                    : (error as? DatabaseError)?.description ?? String(describing: error)
+                await recordUncancellable(revision: migration.revision, direction: direction, statementsApplied: index,
+                                          statement: statement.text, error: message)
                 throw wrap(error, migration: migration, direction: direction,
                            statement: (index + 1, statements.count, statement), dirty: true)
             }
@@ -141,14 +142,32 @@ struct MigrationExecutor: Sendable {
         }
     }
 
+    /// Records a failure even when the task was cancelled: the driver cancels statements of a cancelled task,
+    /// so the bookkeeping runs in a task of its own, which does not inherit the cancellation.
+    private func recordUncancellable(revision: String, direction: MigrationDirection, statementsApplied: Int,
+                                     statement: String, error: String) async {
+        let history = self.history, connection = self.connection
+        await Task {
+            try? await history.recordFailure(revision: revision, direction: direction, statementsApplied: statementsApplied,
+                                             statement: statement, error: error, on: connection)
+        }.value
+    }
+
     private func wrap(_ error: any Error, migration: Migration, direction: MigrationDirection,
                       statement: (index: Int, total: Int, statement: SQLStatement)?, dirty: Bool) -> MigrationError {
         if let error = error as? MigrationError { return error }
         let databaseError = error as? DatabaseError
         let verb = direction == .down ? "rolling back" : "applying"
-        if databaseError?.code == .cancelled || error is CancellationError {
-            return MigrationError(.cancelled, "cancelled while \(verb) migration \(migration.revision); it was rolled back",
-                                  revision: migration.revision, underlying: databaseError)
+        if databaseError?.code == .cancelled || error is CancellationError || Task.isCancelled {
+            guard let statement, dirty else {
+                return MigrationError(.cancelled, "cancelled while \(verb) migration \(migration.revision); it was rolled back",
+                                      revision: migration.revision, underlying: databaseError)
+            }
+            return MigrationError(.cancelled,
+                "cancelled while \(verb) migration \(migration.revision) during statement \(statement.index) of \(statement.total); "
+                + "statements before it ran and the history marks it dirty. Run repair with action \"resume\" to continue",
+                revision: migration.revision, statementIndex: statement.index, statement: statement.statement.text,
+                underlying: databaseError)
         }
         guard let statement, dirty else {
             return MigrationError(.executionFailed,

@@ -21,22 +21,27 @@ struct MigrationLock: Sendable {
 
     init(connection: any DatabaseConnection, database: String, table: String, timeout: Double) {
         self.connection = connection
-        self.name = "dbm:" + database + ":" + table
+        self.name = Self.name(database: database, table: table)
         self.timeout = timeout
     }
 
     var dialect: Dialect { connection.dialect }
 
+    static func name(database: String, table: String) -> String { "dbm:" + database + ":" + table }
+
     /// The PostgreSQL advisory lock key: the first 8 bytes of SHA-256 of the lock name.
-    var advisoryKey: Int64 {
+    static func advisoryKey(for name: String) -> Int64 {
         let digest = Array(SHA256.hash(data: Data(name.utf8)))
         return digest.prefix(8).reduce(Int64(0)) { ($0 << 8) | Int64($1) }
     }
 
     /// MySQL lock names are limited to 64 characters.
-    var mysqlName: String {
+    static func mysqlName(for name: String) -> String {
         name.utf8.count <= 64 ? name : "dbm:" + Checksums.sha256(Data(name.utf8)).prefix(60)
     }
+
+    var advisoryKey: Int64 { Self.advisoryKey(for: name) }
+    var mysqlName: String { Self.mysqlName(for: name) }
 
     /// Waits for the lock.
     /// - Throws: `MigrationError.lockTimeout` saying who to wait for when another runner holds it past `timeout`.

@@ -117,6 +117,18 @@ public struct MigrationManager: Sendable {
         }
     }
 
+    /// The name of the migration lock: `GET_LOCK` name on MySQL/MariaDB, hashed into `advisoryLockKey` on
+    /// PostgreSQL. Useful to find the runner that holds it.
+    public var lockName: String {
+        MigrationLock.name(database: configuration.database, table: options.migrationsTable)
+    }
+
+    /// The `pg_advisory_lock` key a PostgreSQL run holds.
+    public var advisoryLockKey: Int64 { MigrationLock.advisoryKey(for: lockName) }
+
+    /// The lock name as MySQL/MariaDB sees it (at most 64 characters).
+    public var mysqlLockName: String { MigrationLock.mysqlName(for: lockName) }
+
     // MARK: shared plumbing
 
     static let defaultConnect: MigrationConnectionFactory = { configuration in
@@ -167,7 +179,7 @@ public struct MigrationManager: Sendable {
     ) async throws -> T {
         let directory = try loadDirectory()
         let table = try historyTable
-        let connection = try await connect(configuration)
+        let connection = try await connect(lockingConfiguration)
         let lock = MigrationLock(connection: connection, database: configuration.database, table: options.migrationsTable,
                                  timeout: options.lockTimeout)
         do {
@@ -191,6 +203,15 @@ public struct MigrationManager: Sendable {
             await connection.close()
             throw error
         }
+    }
+
+    /// On SQLite the lock is the write lock, which waits in SQLite's busy handler: let it wait as long as
+    /// `lock_timeout` unless the URL sets `busy_timeout` itself.
+    var lockingConfiguration: ConnectionConfiguration {
+        guard configuration.dialect == .sqlite, configuration.options["busy_timeout"] == nil else { return configuration }
+        var copy = configuration
+        copy.options["busy_timeout"] = String(Int(max(0, options.lockTimeout) * 1000))
+        return copy
     }
 
     func dirtyMessage(_ entry: HistoryEntry) -> String {
