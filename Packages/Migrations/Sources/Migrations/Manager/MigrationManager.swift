@@ -74,7 +74,9 @@ public struct MigrationManager: Sendable {
             issues.append("\(file): not a \(directory.format.rawValue) migration file name; it is ignored")
         }
         for migration in directory.migrations {
-            for issue in migration.validate(dialect: configuration.dialect) where !issue.hasPrefix("no downgrade") {
+            // Up-only and empty (comment-only) migrations are legitimate; only real problems are reported.
+            for issue in migration.validate(dialect: configuration.dialect)
+            where !issue.hasPrefix("no downgrade") && !issue.hasSuffix("has no statements") {
                 issues.append("\(migration.revision): \(issue)")
             }
         }
