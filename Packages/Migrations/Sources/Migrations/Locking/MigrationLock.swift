@@ -6,7 +6,8 @@ import Foundation
 /// scope each migration runs in.
 ///
 /// - PostgreSQL: `pg_try_advisory_lock(key)` polled until the timeout; the key is derived from the database
-///   and history table names. Released by `pg_advisory_unlock`, or by the server when the session ends.
+///   and history table names. Released by `pg_advisory_unlock`, or by the server when the session ends
+///   (with `client_connection_check_interval` set, even while a statement of a dead runner is running).
 /// - MySQL/MariaDB: `GET_LOCK(name, timeout)`; released by `RELEASE_LOCK`, or when the session ends.
 /// - SQLite: `BEGIN IMMEDIATE` (the database's write lock), retried while busy until the timeout. Each
 ///   migration then runs in a savepoint; the lock's transaction commits when the lock is released, and
@@ -49,6 +50,9 @@ struct MigrationLock: Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         switch dialect {
         case .postgresql:
+            // PostgreSQL 14+: if this runner dies mid-statement, the server notices within a second, rolls back
+            // and frees the lock, instead of finishing the statement first. Older servers ignore the setting.
+            _ = try? await connection.execute("SET client_connection_check_interval = '1s'")
             while true {
                 if try await connection.scalar("SELECT pg_try_advisory_lock(?)", [.integer(advisoryKey)])?.boolValue == true { return }
                 guard Date() < deadline else { throw timeoutError() }
