@@ -86,8 +86,13 @@ struct MigrationLock: Sendable {
                 _ = try await connection.execute("RELEASE SAVEPOINT dbm_migration")
                 return result
             } catch {
-                _ = try? await connection.execute("ROLLBACK TO SAVEPOINT dbm_migration")
-                _ = try? await connection.execute("RELEASE SAVEPOINT dbm_migration")
+                // In a task of its own: a cancelled task's statements are refused by the driver, and a savepoint
+                // left in place would be committed with the lock's transaction.
+                let connection = self.connection
+                await Task {
+                    _ = try? await connection.execute("ROLLBACK TO SAVEPOINT dbm_migration")
+                    _ = try? await connection.execute("RELEASE SAVEPOINT dbm_migration")
+                }.value
                 throw error
             }
         }
@@ -97,7 +102,10 @@ struct MigrationLock: Sendable {
             try await connection.commit()
             return result
         } catch {
-            if await connection.inTransaction { try? await connection.rollback() }
+            let connection = self.connection
+            await Task {
+                if await connection.inTransaction { try? await connection.rollback() }
+            }.value
             throw error
         }
     }

@@ -197,14 +197,20 @@ public struct MigrationManager: Sendable {
             try await tool?.create(on: connection)
             let state = try await readState(directory: directory, on: connection)
             let result = try await body(state, executor)
-            await lock.release()
+            await Self.releaseUncancellable(lock)
             await connection.close()
             return result
         } catch {
-            await lock.release()
+            await Self.releaseUncancellable(lock)
             await connection.close()
             throw error
         }
+    }
+
+    /// Releases the lock even when the run was cancelled (the drivers refuse statements of a cancelled task):
+    /// on SQLite the release commits the migrations that completed before the cancel.
+    static func releaseUncancellable(_ lock: MigrationLock) async {
+        await Task { await lock.release() }.value
     }
 
     /// On SQLite the lock is the write lock, which waits in SQLite's busy handler: let it wait as long as

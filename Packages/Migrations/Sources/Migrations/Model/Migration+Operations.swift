@@ -53,7 +53,8 @@ extension Migration {
                 if !statements.isEmpty { try await connection.executeScript(sql) }
                 try await connection.commit()
             } catch {
-                if await connection.inTransaction { try? await connection.rollback() }
+                // In a task of its own, so the rollback runs even when this task was cancelled.
+                await Task { if await connection.inTransaction { try? await connection.rollback() } }.value
                 throw MigrationError(.executionFailed, "\(verb) migration \(revision) failed and was rolled back",
                                      revision: revision, underlying: error as? DatabaseError)
             }
