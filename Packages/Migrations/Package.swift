@@ -19,7 +19,10 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Applies 1,000 small generated migrations to SQLite and PostgreSQL and prints the times.
-        .executableTarget(name: "MigrationsBench", dependencies: ["Migrations"]),
+        .executableTarget(name: "MigrationsBench", dependencies: [
+            "Migrations",
+            .product(name: "Drivers", package: "Drivers"),
+        ]),
         // Engine-independent: file formats, splitting, ordering, checksums. No database needed.
         .testTarget(name: "MigrationsTests", dependencies: [
             "Migrations",

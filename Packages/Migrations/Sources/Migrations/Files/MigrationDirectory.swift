@@ -20,22 +20,14 @@ public struct MigrationDirectory: Sendable {
     ///   `.missingDependency` / `.dependencyCycle` from the dependency order.
     public static func load(_ path: String, format: MigrationFormat? = nil) throws(MigrationError) -> MigrationDirectory {
         let url = URL(fileURLWithPath: path, isDirectory: true)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw MigrationError(.invalidDirectory, "migration directory \(path) does not exist or is not a directory")
+        guard let entries = FileSystem.list(url.path) else {
+            throw MigrationError(.invalidDirectory, "migration directory \(path) does not exist or cannot be read")
         }
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
-        } catch {
-            throw MigrationError(.invalidDirectory, "cannot read migration directory \(path): \(error.localizedDescription)")
+        let folders = entries.filter(\.isDirectory).map(\.name).filter { name in
+            if case .contents = FileSystem.read(url.path + "/" + name + "/up.sql") { return true }
+            return false
         }
-        let folders = names.filter { name in
-            var dir: ObjCBool = false
-            return FileManager.default.fileExists(atPath: url.appendingPathComponent(name).path, isDirectory: &dir) && dir.boolValue
-                && FileManager.default.fileExists(atPath: url.appendingPathComponent(name).appendingPathComponent("up.sql").path)
-        }
-        let files = names.filter { $0.hasSuffix(".sql") && !folders.contains($0) }
+        let files = entries.filter { !$0.isDirectory && $0.name.hasSuffix(".sql") }.map(\.name)
         let detected = format ?? detectFormat(sqlFiles: files, migrationFolders: folders)
         var reader = DirectoryReader(url: url, format: detected)
         try reader.read(files: files, folders: folders)
@@ -132,13 +124,18 @@ private struct DirectoryReader {
     // MARK: per format
 
     func read(_ relative: String) throws(MigrationError) -> (text: String, data: Data, modified: Date?) {
-        let fileURL = url.appendingPathComponent(relative)
-        do {
-            let data = try Data(contentsOf: fileURL)
-            let modified = (try? FileManager.default.attributesOfItem(atPath: fileURL.path))?[.modificationDate] as? Date
-            return (String(decoding: data, as: UTF8.self), data, modified)
-        } catch {
-            throw MigrationError(.invalidDirectory, "cannot read \(fileURL.path): \(error.localizedDescription)")
+        guard let contents = readIfPresent(relative) else {
+            throw MigrationError(.invalidDirectory, "cannot read \(url.path)/\(relative): no such file")
+        }
+        return try contents.get()
+    }
+
+    /// The file, `nil` when it does not exist.
+    func readIfPresent(_ relative: String) -> Result<(text: String, data: Data, modified: Date?), MigrationError>? {
+        switch FileSystem.read(url.path + "/" + relative) {
+        case .contents(let data, let modified): .success((String(decoding: data, as: UTF8.self), data, modified))
+        case .missing: nil
+        case .failed(let why): .failure(MigrationError(.invalidDirectory, "cannot read \(url.path)/\(relative): \(why)"))
         }
     }
 
@@ -156,8 +153,7 @@ private struct DirectoryReader {
     mutating func readFolder(_ folder: String) throws(MigrationError) {
         guard let name = MigrationFileName.dbmFolder(folder) else { ignored.append(folder); return }
         let up = try read(folder + "/up.sql")
-        let downPath = url.appendingPathComponent(folder).appendingPathComponent("down.sql").path
-        let down = FileManager.default.fileExists(atPath: downPath) ? try read(folder + "/down.sql").text : nil
+        let down = try readIfPresent(folder + "/down.sql")?.get().text
         let directives = MigrationDirectives(parsing: up.text)
         var files = [folder + "/up.sql"]
         if down != nil { files.append(folder + "/down.sql") }
