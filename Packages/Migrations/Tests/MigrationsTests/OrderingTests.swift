@@ -57,9 +57,9 @@ final class OrderingTests: XCTestCase {
         XCTAssertFalse(ExecutionMode.controlsTransaction("BEGIN ATOMIC SELECT 1; END"))
         XCTAssertFalse(ExecutionMode.controlsTransaction("CREATE TABLE begin_x (id int)"))
         let statements = [SQLStatement(text: "BEGIN", line: 1), SQLStatement(text: "COMMIT", line: 2)]
-        XCTAssertEqual(ExecutionMode.choose(for: "", statements: statements, transactional: true, dialect: .postgresql), .statementByStatement)
-        XCTAssertEqual(ExecutionMode.choose(for: "", statements: [], transactional: true, dialect: .postgresql), .transactional)
-        XCTAssertEqual(ExecutionMode.choose(for: "", statements: [], transactional: true, dialect: .mysql), .statementByStatement)
-        XCTAssertEqual(ExecutionMode.choose(for: "", statements: [], transactional: false, dialect: .sqlite), .statementByStatement)
+        XCTAssertEqual(ExecutionMode.choose(statements: statements, transactional: true, dialect: .postgresql), .statementByStatement)
+        XCTAssertEqual(ExecutionMode.choose(statements: [], transactional: true, dialect: .postgresql), .transactional)
+        XCTAssertEqual(ExecutionMode.choose(statements: [], transactional: true, dialect: .mysql), .statementByStatement)
+        XCTAssertEqual(ExecutionMode.choose(statements: [], transactional: false, dialect: .sqlite), .statementByStatement)
     }
 }

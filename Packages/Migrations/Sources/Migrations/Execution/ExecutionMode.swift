@@ -10,7 +10,7 @@ enum ExecutionMode: Sendable, Hashable {
     /// `BEGIN`/`COMMIT`. A failure leaves the migration dirty at the failing statement.
     case statementByStatement
 
-    static func choose(for sql: String, statements: [SQLStatement], transactional: Bool, dialect: Dialect) -> ExecutionMode {
+    static func choose(statements: [SQLStatement], transactional: Bool, dialect: Dialect) -> ExecutionMode {
         guard dialect != .mysql, transactional else { return .statementByStatement }
         if statements.contains(where: { controlsTransaction($0.text) }) { return .statementByStatement }
         return .transactional

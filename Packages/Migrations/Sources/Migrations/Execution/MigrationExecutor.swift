@@ -18,7 +18,7 @@ struct MigrationExecutor: Sendable {
     /// Applies `migration`; returns its execution time in milliseconds.
     func apply(_ migration: Migration, order: Int) async throws -> Int {
         let statements = try StatementSplitter(dialect: dialect).split(migration.upgradeSQL)
-        let mode = ExecutionMode.choose(for: migration.upgradeSQL, statements: statements,
+        let mode = ExecutionMode.choose(statements: statements,
                                         transactional: migration.transactional, dialect: dialect)
         let started = ContinuousClock.now
         let entry = HistoryEntry(revision: migration.revision, description: migration.description, kind: migration.kind,
@@ -61,7 +61,7 @@ struct MigrationExecutor: Sendable {
             throw MigrationError(.irreversible, "migration \(migration.revision) has no downgrade SQL", revision: migration.revision)
         }
         let statements = try StatementSplitter(dialect: dialect).split(down)
-        let mode = ExecutionMode.choose(for: down, statements: statements, transactional: migration.transactional, dialect: dialect)
+        let mode = ExecutionMode.choose(statements: statements, transactional: migration.transactional, dialect: dialect)
         let started = ContinuousClock.now
         try Task.checkCancellation()
         switch mode {

@@ -129,7 +129,7 @@ extension MigrationManager {
     func plannedChange(_ migration: Migration, direction: MigrationDirection) throws(MigrationError) -> MigrationChange {
         let sql = direction == .down ? (migration.downgradeSQL ?? "") : migration.upgradeSQL
         let statements = try StatementSplitter(dialect: configuration.dialect).split(sql)
-        let mode = ExecutionMode.choose(for: sql, statements: statements, transactional: migration.transactional,
+        let mode = ExecutionMode.choose(statements: statements, transactional: migration.transactional,
                                         dialect: configuration.dialect)
         return MigrationChange(revision: migration.revision, description: migration.description, direction: direction,
                                mode: mode == .transactional ? "transactional" : "statement_by_statement",

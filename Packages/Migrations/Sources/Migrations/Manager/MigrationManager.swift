@@ -1,7 +1,10 @@
 import DatabaseDriver
 import Foundation
 
-/// Opens a connection for a configuration; `Database.connect` by default, a pool's connection in the server.
+/// Opens a connection for a configuration; `Database.connect` by default.
+///
+/// - Important: the manager closes every connection it gets when the call ends (the session-scoped lock
+///   relies on it), so return a dedicated connection, never one a pool will hand out again.
 public typealias MigrationConnectionFactory = @Sendable (ConnectionConfiguration) async throws -> any DatabaseConnection
 
 /// The spec's `MigrationManager(migration_dir, database_url)`: reads a migration directory and brings a

@@ -43,6 +43,21 @@ public struct MigrationRunResult: Sendable, Hashable, Codable {
         case executionTime = "execution_time", rollbackAvailable = "rollback_available"
         case dryRun = "dry_run", changesApplied = "changes_applied", success
     }
+
+    /// Writes every key of 001's dict, `null` included, so callers see the documented shape.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(direction, forKey: .direction)
+        try c.encode(migrationsExecuted, forKey: .migrationsExecuted)
+        try c.encode(migrationsPending, forKey: .migrationsPending)
+        try c.encode(currentVersion, forKey: .currentVersion)
+        try c.encode(previousVersion, forKey: .previousVersion)
+        try c.encode(executionTime, forKey: .executionTime)
+        try c.encode(rollbackAvailable, forKey: .rollbackAvailable)
+        try c.encode(dryRun, forKey: .dryRun)
+        try c.encode(changesApplied, forKey: .changesApplied)
+        try c.encode(success, forKey: .success)
+    }
 }
 
 /// What `repair` did.

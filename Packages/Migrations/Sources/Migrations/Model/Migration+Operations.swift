@@ -44,7 +44,7 @@ extension Migration {
 
     private func run(_ sql: String, direction: MigrationDirection, on connection: any DatabaseConnection) async throws {
         let statements = try StatementSplitter(dialect: connection.dialect).split(sql)
-        let mode = ExecutionMode.choose(for: sql, statements: statements, transactional: transactional, dialect: connection.dialect)
+        let mode = ExecutionMode.choose(statements: statements, transactional: transactional, dialect: connection.dialect)
         let verb = direction == .down ? "rolling back" : "applying"
         switch mode {
         case .transactional:
