@@ -45,6 +45,8 @@ let package = Package(
             ],
             path: "Tools/dbm-client/Sources/dbm-client"
         ),
+        // `make bench`: protocol latency, pipelined throughput and execute_query over stdio.
+        .executableTarget(name: "ServerBench", path: "Tests/Benchmarks/ServerBench"),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

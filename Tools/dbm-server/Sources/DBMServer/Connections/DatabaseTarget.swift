@@ -31,9 +31,11 @@ public struct DatabaseTarget: Decodable, Sendable {
             }
         }
         if let id = try c.decodeIfPresent(String.self, forKey: .connection_id) { connectionID = id }
-        url = try c.decodeIfPresent(String.self, forKey: .database_url)
-            ?? c.decodeIfPresent(String.self, forKey: .connection_string)
-            ?? c.decodeIfPresent(String.self, forKey: .url)
+        // Each alternative is decoded on its own (not with ??) so every accepted name is documented.
+        let databaseURL = try c.decodeIfPresent(String.self, forKey: .database_url)
+        let connectionString = try c.decodeIfPresent(String.self, forKey: .connection_string)
+        let plainURL = try c.decodeIfPresent(String.self, forKey: .url)
+        url = databaseURL ?? connectionString ?? plainURL
         if let config = try c.decodeIfPresent(ConnectionConfiguration.self, forKey: .connection_config) { configuration = config }
     }
 
@@ -67,7 +69,7 @@ enum ConnectionReference: Decodable, JSONSchemaProviding {
     }
 }
 
-extension ConnectionConfiguration: JSONSchemaProviding {
+extension ConnectionConfiguration: @retroactive JSONSchemaProviding {
     /// The spec's `connection_config` object.
     public static var jsonSchema: JSONValue {
         ["type": "object",

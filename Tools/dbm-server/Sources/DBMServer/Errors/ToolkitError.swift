@@ -47,6 +47,8 @@ public enum ErrorMapping {
         switch error {
         case let error as RPCError:
             return error
+        case is CancellationError:
+            return RPCError(code: RPCError.Code.requestCancelled, message: "Request cancelled")
         case let error as DatabaseError:
             var extra: JSONObject = [:]
             if let engine = error.engine { extra["engine"] = .string(engine) }

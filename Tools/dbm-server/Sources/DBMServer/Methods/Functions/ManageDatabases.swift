@@ -24,7 +24,9 @@ enum ManageDatabases: RPCMethod {
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             operation = try c.decodeIfPresent(Operation.self, forKey: .operation)
-            database_name = try c.decodeIfPresent(String.self, forKey: .database_name) ?? c.decodeIfPresent(String.self, forKey: .name)
+            let databaseName = try c.decodeIfPresent(String.self, forKey: .database_name)
+            let name = try c.decodeIfPresent(String.self, forKey: .name)
+            database_name = databaseName ?? name
             options = try c.decodeIfPresent(CreateDatabaseOptions.self, forKey: .options)
             target = try DatabaseTarget(from: decoder)
         }
