@@ -20,6 +20,8 @@ final class OrderingAndBaselineTests: XCTestCase {
                 let manager = db.manager(dir)
                 let expected = ["0001", "0004", "0002", "0003", "0005"]
                 try await assertEqual(await manager.getPendingMigrations().map(\.revision), expected)
+                let toTarget = try await manager.upgrade(targetRevision: "0002", dryRun: true)
+                XCTAssertEqual(toTarget.changesApplied.map(\.revision), ["0001", "0004", "0002"], "a target brings its dependencies")
                 try await assertEqual(await manager.upgrade().changesApplied.map(\.revision), expected, "\(dialect)")
                 try await assertEqual(await manager.getMigrationHistory().map(\.revision), expected)
             }

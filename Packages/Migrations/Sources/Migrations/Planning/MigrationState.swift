@@ -92,11 +92,14 @@ struct MigrationState: Sendable {
         } else {
             targetPosition = nil
         }
-        let versionedLimit = targetPosition.map { directory.migrations[$0].revision }
+        // By position in apply order, which is a topological order: a target's dependencies always come with it.
+        var index: [String: Int] = [:]
+        if targetPosition != nil {
+            for (i, m) in directory.migrations.enumerated() { index[m.kind.rawValue + ":" + m.revision] = i }
+        }
         func withinTarget(_ m: Migration) -> Bool {
-            guard let versionedLimit else { return true }
-            if directory.format == .fileOrder { return (position[m.revision] ?? 0) <= (targetPosition ?? 0) }
-            return VersionOrder.compare(m.revision, versionedLimit) <= 0
+            guard let targetPosition else { return true }
+            return (index[m.kind.rawValue + ":" + m.revision] ?? Int.max) <= targetPosition
         }
         var baselineFloor: String? = appliedBaseline?.revision
         var out: [Migration] = []
