@@ -6,6 +6,40 @@ import XCTest
 
 /// Each file format end to end, with adoption of and bookkeeping in the other tool's history table.
 final class FormatTests: XCTestCase {
+    /// Every format up and down on every engine, checking the other tool's table as that tool would leave it.
+    func testEveryFormatRoundTripsOnEveryEngine() async throws {
+        let up = ["CREATE TABLE fa (id INTEGER);", "CREATE TABLE fb (id INTEGER);"]
+        let down = ["DROP TABLE fa;", "DROP TABLE fb;"]
+        let formats: [(MigrationFormat, [String: String], String, [String?], [String?])] = [
+            (.golangMigrate, ["1_a.up.sql": up[0], "1_a.down.sql": down[0], "2_b.up.sql": up[1], "2_b.down.sql": down[1]],
+             "SELECT version FROM schema_migrations", ["2"], []),
+            (.dbmate, ["1_a.sql": "-- migrate:up\n\(up[0])\n-- migrate:down\n\(down[0])\n",
+                       "2_b.sql": "-- migrate:up\n\(up[1])\n-- migrate:down\n\(down[1])\n"],
+             "SELECT version FROM schema_migrations ORDER BY version", ["1", "2"], []),
+            (.fileOrder, ["0001_a.up.sql": up[0], "0001_a.down.sql": down[0], "0001_b.up.sql": up[1], "0001_b.down.sql": down[1]],
+             "SELECT version FROM migrations", ["0001_b"], [""]),
+            (.flyway, ["V1__a.sql": up[0], "U1__a.sql": down[0], "V2__b.sql": up[1], "U2__b.sql": down[1]],
+             "SELECT type FROM flyway_schema_history ORDER BY installed_rank", ["SQL", "SQL"], ["SQL", "SQL", "UNDO_SQL", "UNDO_SQL"]),
+        ]
+        for dialect in Dialect.allCases {
+            for (format, files, toolQuery, afterUp, afterDown) in formats {
+                try await ScratchDatabase.with(dialect) { db in
+                    let manager = db.manager(try MigrationFiles.directory(files))
+                    let result = try await manager.upgrade()
+                    let context = "\(format.rawValue) on \(dialect.rawValue)"
+                    XCTAssertEqual(result.migrationsExecuted, 2, context)
+                    try await assertTrue(await db.tableExists("fb"), context)
+                    try await assertEqual(await db.column(toolQuery), afterUp, context)
+                    try await assertEqual(await manager.status().format, format, context)
+                    _ = try await manager.downgrade(targetRevision: "base")
+                    try await assertFalse(await db.tableExists("fa"), context)
+                    try await assertEqual(await db.column(toolQuery), afterDown, context)
+                    try await assertEqual(await manager.getPendingMigrations().count, 2, context)
+                }
+            }
+        }
+    }
+
     func testGolangMigrateAdoptsAndKeepsSchemaMigrationsOnPostgreSQL() async throws {
         try await ScratchDatabase.with(.postgresql) { db in
             let dir = try MigrationFiles.directory([
@@ -30,6 +64,29 @@ final class FormatTests: XCTestCase {
             try await assertEqual(await db.column("SELECT version || ':' || dirty FROM schema_migrations"), ["1:false"])
             _ = try await manager.downgrade(targetRevision: "base")
             try await assertEqual(await db.column("SELECT version FROM schema_migrations"), [], "golang-migrate's empty state")
+        }
+    }
+
+    func testDbmateAndMaragudkDatabasesAreAdoptedOnMariaDB() async throws {
+        try await ScratchDatabase.with(.mysql) { db in
+            let dbmate = try MigrationFiles.directory([
+                "1_a.sql": "-- migrate:up\nCREATE TABLE a (id INT);\n", "2_b.sql": "-- migrate:up\nCREATE TABLE b (id INT);\n",
+            ])
+            try await db.execute("CREATE TABLE a (id INT); CREATE TABLE schema_migrations (version varchar(128) primary key); INSERT INTO schema_migrations VALUES ('1');")
+            let manager = db.manager(dbmate)
+            try await assertEqual(await manager.getPendingMigrations().map(\.revision), ["2"])
+            _ = try await manager.upgrade()
+            try await assertEqual(await manager.getMigrationHistory().map(\.source), ["adopted:dbmate", "dbm"])
+        }
+        try await ScratchDatabase.with(.mysql) { db in
+            let files = try MigrationFiles.directory([
+                "0001_a.up.sql": "CREATE TABLE a (id INT);", "0001_b.up.sql": "CREATE TABLE b (id INT);", "0002.up.sql": "CREATE TABLE c (id INT);",
+            ])
+            try await db.execute("CREATE TABLE a (id INT); CREATE TABLE b (id INT); CREATE TABLE migrations (version varchar(255) not null); INSERT INTO migrations VALUES ('0001_b');")
+            let manager = db.manager(files)
+            try await assertEqual(await manager.getCurrentRevision(), "0001_b", "maragudk keeps only the newest version")
+            try await assertEqual(await manager.upgrade().changesApplied.map(\.revision), ["0002"])
+            try await assertEqual(await db.column("SELECT version FROM migrations"), ["0002"])
         }
     }
 
