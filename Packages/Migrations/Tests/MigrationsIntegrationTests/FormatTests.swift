@@ -67,6 +67,32 @@ final class FormatTests: XCTestCase {
         }
     }
 
+    /// Stored programs need the client's DELIMITER handling; each body runs as one statement.
+    func testDelimiterBlocksCreateProceduresAndTriggersOnMariaDB() async throws {
+        try await ScratchDatabase.with(.mysql) { db in
+            let dir = try MigrationFiles.directory([
+                "0001_programs/up.sql": """
+                    CREATE TABLE counter (n INT NOT NULL);
+                    INSERT INTO counter VALUES (0);
+                    CREATE TABLE items (id INT PRIMARY KEY);
+                    DELIMITER $$
+                    CREATE PROCEDURE bump() BEGIN UPDATE counter SET n = n + 1; SELECT n FROM counter; END$$
+                    CREATE TRIGGER items_count AFTER INSERT ON items FOR EACH ROW BEGIN UPDATE counter SET n = n + 10; END$$
+                    DELIMITER ;
+                    CALL bump();
+                    INSERT INTO items VALUES (1);
+                    """,
+                "0001_programs/down.sql": "DROP TRIGGER items_count;\nDROP PROCEDURE bump;\nDROP TABLE items;\nDROP TABLE counter;",
+            ])
+            let manager = db.manager(dir)
+            let result = try await manager.upgrade()
+            XCTAssertEqual(result.changesApplied.first?.statements, 7)
+            try await assertEqual(await db.column("SELECT n FROM counter"), ["11"])
+            _ = try await manager.downgrade(targetRevision: "base")
+            try await assertFalse(await db.tableExists("counter"))
+        }
+    }
+
     func testDbmateAndMaragudkDatabasesAreAdoptedOnMariaDB() async throws {
         try await ScratchDatabase.with(.mysql) { db in
             let dbmate = try MigrationFiles.directory([

@@ -63,6 +63,15 @@ final class StatementSplitterTests: XCTestCase {
         ])
     }
 
+    func testMySQLDelimiterDirectlyAfterAWord() throws {
+        let sql = "DELIMITER $$\nCREATE PROCEDURE p() BEGIN SELECT 1; END$$\nCREATE TRIGGER t AFTER INSERT ON x FOR EACH ROW BEGIN SET @a = 1; END$$\nDELIMITER ;\nCALL p();"
+        XCTAssertEqual(try split(sql, .mysql), [
+            "CREATE PROCEDURE p() BEGIN SELECT 1; END",
+            "CREATE TRIGGER t AFTER INSERT ON x FOR EACH ROW BEGIN SET @a = 1; END",
+            "CALL p()",
+        ])
+    }
+
     func testMySQLDoubleDashNeedsASpaceToStartAComment() throws {
         XCTAssertEqual(try split("SELECT 5--1;SELECT 2;", .mysql), ["SELECT 5--1", "SELECT 2"])
     }

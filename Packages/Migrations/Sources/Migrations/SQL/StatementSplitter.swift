@@ -255,7 +255,9 @@ private struct Scanner {
     /// Reads a keyword or identifier and tracks `BEGIN ... END` bodies that may contain the delimiter.
     mutating func readWord() {
         let wordStart = i
-        while i < bytes.count && isWordByte(bytes[i]) { i += 1 }
+        // A custom delimiter may follow a word directly (`END$$`, `END//`) and may itself be made of word bytes.
+        let customDelimiter = delimiter != [UInt8(ascii: ";")]
+        while i < bytes.count && isWordByte(bytes[i]) && !(customDelimiter && i > wordStart && matches(delimiter, at: i)) { i += 1 }
         guard i - wordStart <= 8 else { words.append(""); return }
         let word = String(decoding: bytes[wordStart..<i], as: UTF8.self).uppercased()
         let previous = words.last
