@@ -19,7 +19,14 @@ run() { echo "\$ dbm-client $*"; "$client" "$@"; }
 step "1. create a database (a SQLite file)"
 run db create "$DATABASE_URL"
 
-step "2. create tables and insert rows with bound parameters (named and positional)"
+step "2. a schema from a template: DDL for SQLite, applied, then inspected back from the live database"
+run schema template todo_application --dialect sqlite | sed -n 1,12p
+"$client" schema template todo_application --dialect sqlite --json > "$demo/todo.json"
+run schema apply "$demo/todo.json" --url "sqlite:///$demo/todo.db"
+run schema diff "$demo/todo.json" "sqlite:///$demo/todo.db"
+run schema inspect --url "sqlite:///$demo/todo.db" --format sql --dialect postgresql | sed -n 1,8p
+
+step "3. create tables and insert rows with bound parameters (named and positional)"
 run query "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, credit DECIMAL(10,2), joined DATE)"
 run query "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers(id), total DECIMAL(10,2), placed_at TIMESTAMP)"
 run query "INSERT INTO customers (name, credit, joined) VALUES (:name, :credit, :joined)" \
@@ -27,22 +34,22 @@ run query "INSERT INTO customers (name, credit, joined) VALUES (:name, :credit, 
 run query "INSERT INTO customers (name, credit, joined) VALUES (?, ?, ?)" --arg "O'Brien; DROP TABLE customers; --" --arg null --arg null
 run query "INSERT INTO orders (customer_id, total, placed_at) VALUES (1, 99.90, '2024-03-02 10:00:00'), (1, 15.00, '2024-03-05 16:30:00')"
 
-step "3. query with a join"
+step "4. query with a join"
 run query "SELECT c.name, count(o.id) AS orders, sum(o.total) AS spent FROM customers c LEFT JOIN orders o ON o.customer_id = c.id GROUP BY c.id ORDER BY c.id"
 
-step "4. a constraint violation is a typed DatabaseError with SQLite's own code"
+step "5. a constraint violation is a typed DatabaseError with SQLite's own code"
 if run query "INSERT INTO customers (name) VALUES (:n)" --param n="Ada Lovelace"; then
     echo "expected a unique violation" >&2; exit 1
 fi
 
-step "5. database info and a health check"
+step "6. database info and a health check"
 run db info
 run db health
 
-step "6. the same over raw JSON-RPC (any method, JSON params)"
+step "7. the same over raw JSON-RPC (any method, JSON params)"
 run call DatabaseManager.execute_query '{"query": "SELECT count(*) AS customers FROM customers"}'
 
-step "7. every method the server offers (from rpc.discover)"
+step "8. every method the server offers (from rpc.discover)"
 run methods
 
 echo

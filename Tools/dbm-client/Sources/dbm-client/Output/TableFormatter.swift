@@ -29,7 +29,7 @@ enum TableFormatter {
         var widths = header.map(\.count)
         for row in cells { for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.count) } }
         func line(_ values: [String]) -> String {
-            values.enumerated().map { $1.padding(toLength: widths[$0]) }.joined(separator: " | ")
+            values.enumerated().map { $0 == values.count - 1 ? $1 : $1.padding(toLength: widths[$0]) }.joined(separator: " | ")
         }
         var out = [line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "-+-")]
         out += cells.map(line)
