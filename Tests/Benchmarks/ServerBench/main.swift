@@ -102,14 +102,19 @@ let pipelinedSeconds = Double(now() - t1) / 1e9
 
 // 3. execute_query returning many rows.
 let escapedQuery = args[3].replacingOccurrences(of: "\"", with: "\\\"")
-let t2 = now()
-session.write(session.frame(#"{"jsonrpc":"2.0","id":"rows","method":"DatabaseManager.execute_query","params":{"database_url":"sqlite:///\#(args[2])","query":"\#(escapedQuery)"}}"#))
-let body = session.read()
-let rowsSeconds = Double(now() - t2) / 1e9
+// Best of three, as for the CLI it is compared with.
+var rowsSeconds = Double.infinity
+var bodyCount = 0
+for run in 0..<3 {
+    let t2 = now()
+    session.write(session.frame(#"{"jsonrpc":"2.0","id":"rows\#(run)","method":"DatabaseManager.execute_query","params":{"database_url":"sqlite:///\#(args[2])","query":"\#(escapedQuery)"}}"#))
+    bodyCount = session.read().count
+    rowsSeconds = min(rowsSeconds, Double(now() - t2) / 1e9)
+}
 
 session.write(session.frame(#"{"jsonrpc":"2.0","id":"s","method":"shutdown"}"#))
 _ = session.read()
 session.write(session.frame(#"{"jsonrpc":"2.0","method":"exit"}"#))
 session.process.waitUntilExit()
 
-print(#"{"p50_us": \#(p50), "p99_us": \#(p99), "pipelined_calls": \#(pipelined), "pipelined_seconds": \#(pipelinedSeconds), "calls_per_second": \#(Double(pipelined) / pipelinedSeconds), "execute_query_seconds": \#(rowsSeconds), "execute_query_bytes": \#(body.count)}"#)
+print(#"{"p50_us": \#(p50), "p99_us": \#(p99), "pipelined_calls": \#(pipelined), "pipelined_seconds": \#(pipelinedSeconds), "calls_per_second": \#(Double(pipelined) / pipelinedSeconds), "execute_query_seconds": \#(rowsSeconds), "execute_query_bytes": \#(bodyCount)}"#)

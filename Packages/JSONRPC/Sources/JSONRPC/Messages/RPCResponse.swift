@@ -2,8 +2,11 @@
 public struct RPCResponse: Sendable, Hashable {
     /// The id of the request answered (null when it could not be read).
     public var id: RequestID
-    /// The result or the error.
+    /// The result or the error. For a response made with ``init(id:serializedResult:)`` this is
+    /// `.success(.null)` and ``serializedResult`` holds the result's JSON text.
     public var outcome: Result<JSONValue, RPCError>
+    /// The result as JSON text written by a ``SelfSerializingResult``; sent as is.
+    public var serializedResult: [UInt8]?
 
     /// Creates a response.
     public init(id: RequestID, outcome: Result<JSONValue, RPCError>) {
@@ -16,6 +19,12 @@ public struct RPCResponse: Sendable, Hashable {
         self.init(id: id, outcome: .success(result))
     }
 
+    /// A successful response whose result is already JSON text.
+    public init(id: RequestID, serializedResult: [UInt8]) {
+        self.init(id: id, outcome: .success(.null))
+        self.serializedResult = serializedResult
+    }
+
     /// An error response.
     public init(id: RequestID, error: RPCError) {
         self.init(id: id, outcome: .failure(error))
@@ -23,6 +32,7 @@ public struct RPCResponse: Sendable, Hashable {
 
     /// The result, if successful.
     public var result: JSONValue? {
+        if let serializedResult { return try? JSONValue(parsing: serializedResult) }
         if case .success(let value) = outcome { return value }
         return nil
     }
@@ -37,7 +47,7 @@ public struct RPCResponse: Sendable, Hashable {
     public var jsonValue: JSONValue {
         var object: JSONObject = ["jsonrpc": "2.0", "id": id.jsonValue]
         switch outcome {
-        case .success(let value): object["result"] = value
+        case .success(let value): object["result"] = serializedResult == nil ? value : (result ?? .null)
         case .failure(let error): object["error"] = error.jsonValue
         }
         return .object(object)
@@ -50,7 +60,11 @@ public struct RPCResponse: Sendable, Hashable {
         switch outcome {
         case .success(let value):
             JSONSerializer.appendLiteral(#","result":"#, to: &buffer)
-            value.serialize(into: &buffer)
+            if let serializedResult {
+                buffer.append(contentsOf: serializedResult)
+            } else {
+                value.serialize(into: &buffer)
+            }
         case .failure(let error):
             JSONSerializer.appendLiteral(#","error":{"code":"#, to: &buffer)
             JSONSerializer.appendInteger(Int64(error.code), to: &buffer)

@@ -35,8 +35,13 @@ public struct MethodRegistry: Sendable {
         methods[Method.name] = RegisteredMethod(descriptor: MethodDescriptor(method)) { params, context in
             let decoded = try Self.decodeParams(Method.Params.self, from: params)
             let result = try await handler(decoded, context)
+            if let direct = result as? any SelfSerializingResult {
+                var bytes: [UInt8] = []
+                direct.serializeJSON(into: &bytes)
+                return .serialized(bytes)
+            }
             do {
-                return try JSONValueEncoder().encode(result)
+                return .value(try JSONValueEncoder().encode(result))
             } catch {
                 throw RPCError.internalError("could not encode the result of \(Method.name): \(error)")
             }
@@ -97,9 +102,9 @@ public struct MethodRegistry: Sendable {
 public struct RegisteredMethod: Sendable {
     /// What OpenRPC says about the method.
     public let descriptor: MethodDescriptor
-    private let handler: @Sendable (JSONValue?, RequestContext) async throws -> JSONValue
+    private let handler: @Sendable (JSONValue?, RequestContext) async throws -> MethodOutput
 
-    init(descriptor: MethodDescriptor, handler: @escaping @Sendable (JSONValue?, RequestContext) async throws -> JSONValue) {
+    init(descriptor: MethodDescriptor, handler: @escaping @Sendable (JSONValue?, RequestContext) async throws -> MethodOutput) {
         self.descriptor = descriptor
         self.handler = handler
     }
@@ -107,6 +112,11 @@ public struct RegisteredMethod: Sendable {
     /// Decodes `params`, runs the handler and encodes its result.
     /// - Throws: ``RPCError`` -32602 for undecodable params; otherwise whatever the handler throws.
     public func invoke(params: JSONValue?, context: RequestContext) async throws -> JSONValue {
+        try await handler(params, context).jsonValue()
+    }
+
+    /// Like ``invoke(params:context:)``, but keeps JSON text a ``SelfSerializingResult`` wrote as bytes.
+    public func invokeOutput(params: JSONValue?, context: RequestContext) async throws -> MethodOutput {
         try await handler(params, context)
     }
 }

@@ -47,13 +47,13 @@ extension JSONValue {
     }
 }
 
-/// Low-level writers shared by ``JSONValue`` and the message serializers.
-enum JSONSerializer {
-    static func appendLiteral(_ literal: StaticString, to buffer: inout [UInt8]) {
+/// Low-level writers shared by ``JSONValue``, the message serializers and ``SelfSerializingResult``s.
+public enum JSONSerializer {
+    public static func appendLiteral(_ literal: StaticString, to buffer: inout [UInt8]) {
         buffer.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
-    static func appendInteger(_ value: Int64, to buffer: inout [UInt8]) {
+    public static func appendInteger(_ value: Int64, to buffer: inout [UInt8]) {
         if value >= 0 && value < 10 {
             buffer.append(UInt8(ascii: "0") + UInt8(value))
             return
@@ -75,7 +75,7 @@ enum JSONSerializer {
         }
     }
 
-    static func appendDouble(_ value: Double, to buffer: inout [UInt8]) {
+    public static func appendDouble(_ value: Double, to buffer: inout [UInt8]) {
         guard value.isFinite else {
             appendLiteral("null", to: &buffer)
             return
@@ -85,7 +85,7 @@ enum JSONSerializer {
         buffer.append(contentsOf: value.description.utf8)
     }
 
-    static func appendString(_ string: String, to buffer: inout [UInt8]) {
+    public static func appendString(_ string: String, to buffer: inout [UInt8]) {
         buffer.append(UInt8(ascii: "\""))
         var string = string
         string.withUTF8 { utf8 in

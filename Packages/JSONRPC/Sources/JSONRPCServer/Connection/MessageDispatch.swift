@@ -128,16 +128,20 @@ extension ConnectionLoop {
         let token = connection.inFlight.register(request.id, cancellation: cancellation)
         connection.inFlight.enter()
         let task = Task {
-            let outcome: Result<JSONValue, RPCError>
+            var response: RPCResponse
             do {
-                outcome = .success(try await method.invoke(params: request.params, context: context))
+                switch try await method.invokeOutput(params: request.params, context: context) {
+                case .value(let value): response = RPCResponse(id: request.id, result: value)
+                case .serialized(let bytes): response = RPCResponse(id: request.id, serializedResult: bytes)
+                }
             } catch let error as RPCError {
-                outcome = .failure(error)
+                response = RPCResponse(id: request.id, error: error)
             } catch {
-                outcome = .failure(connection.configuration.errorMapper(error))
+                response = RPCResponse(id: request.id, error: connection.configuration.errorMapper(error))
             }
-            let cancelled = cancellation.isCancelled || Task.isCancelled
-            let response = RPCResponse(id: request.id, outcome: cancelled ? .failure(.requestCancelled) : outcome)
+            if cancellation.isCancelled || Task.isCancelled {
+                response = RPCResponse(id: request.id, error: .requestCancelled)
+            }
             connection.inFlight.finish(request.id, token: token)
             if answerWhenDone {
                 // Alone, answer at once; with other tasks running, let their answers share the write.

@@ -61,11 +61,12 @@ public actor ConnectionRegistry {
         await handle.pool.close()
     }
 
-    /// The configuration a target names (without opening anything).
-    public func configuration(for target: DatabaseTarget) throws -> ConnectionConfiguration {
+    /// The configuration a target names (without opening anything). Only a handle id needs the actor;
+    /// URLs and configurations are resolved without waiting for it.
+    public nonisolated func configuration(for target: DatabaseTarget) async throws -> ConnectionConfiguration {
         var configuration: ConnectionConfiguration
         if let id = target.connectionID {
-            configuration = try handle(id).configuration
+            configuration = try await handle(id).configuration
         } else if let config = target.configuration {
             configuration = config
         } else if let url = target.url {
@@ -81,9 +82,9 @@ public actor ConnectionRegistry {
     }
 
     /// The pool serving a target: the handle's pool, or one kept per configuration for URL calls.
-    public func pool(for target: DatabaseTarget) throws -> ConnectionPool {
+    public func pool(for target: DatabaseTarget) async throws -> ConnectionPool {
         if let id = target.connectionID { return try handle(id).pool }
-        let configuration = try configuration(for: target)
+        let configuration = try await configuration(for: target)
         if let pool = pools[configuration] { return pool }
         let pool = makePool(configuration)
         pools[configuration] = pool

@@ -18,7 +18,7 @@ enum DatabaseManagerExecuteQuery: RPCMethod {
             target = try DatabaseTarget(from: decoder)
         }
     }
-    typealias Result = [JSONValue]
+    typealias Result = QueryRows
 
     static let name = "DatabaseManager.execute_query"
     static let summary = "Runs one SQL statement with bound parameters and returns its rows as objects."
@@ -39,16 +39,7 @@ enum DatabaseManagerExecuteQuery: RPCMethod {
         let pool = try await state.connections.pool(for: params.target)
         let sql = params.query
         return try await pool.withConnection { connection in
-            try await connection.withCursor(sql, arguments) { cursor in
-                let names = cursor.columns.map(\.name)
-                var rows: [JSONValue] = []
-                while let row = try cursor.next() {
-                    var object = JSONObject(minimumCapacity: names.count)
-                    for (i, value) in row.values.enumerated() { object[names[i]] = ValueCoding.json(value) }
-                    rows.append(.object(object))
-                }
-                return rows
-            }
+            try await connection.withCursor(sql, arguments) { try QueryRows(cursor: $0) }
         }
     }
 }

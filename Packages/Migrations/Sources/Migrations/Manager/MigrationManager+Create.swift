@@ -1,0 +1,27 @@
+extension MigrationManager {
+    /// `create_migration(description)`: writes the next migration into the directory, in the directory's format
+    /// (the toolkit's own when the directory is empty), and returns it as read back from disk.
+    ///
+    /// Without SQL the files hold only a comment with the description, ready to be filled in. The lead wires the
+    /// Schema package's diff in to supply `upgradeSQL`/`downgradeSQL` for a target schema.
+    /// - Parameters:
+    ///   - revision: the version to use; by default the next one (see `MigrationFileWriter.nextRevision`).
+    ///   - dependencies: revisions it depends on, written as `-- dbm:depends-on:`.
+    /// - Throws: `MigrationError` when the directory is unreadable or a file of that name exists.
+    public func createMigration(description: String, upgradeSQL: String? = nil, downgradeSQL: String? = nil,
+                                dependencies: [String] = [], revision: String? = nil) throws(MigrationError) -> Migration {
+        let directory = try loadDirectory()
+        let writer = MigrationFileWriter(directory: directory)
+        let revision = revision ?? writer.nextRevision()
+        if directory.migrations.contains(where: { $0.revision == revision && $0.kind != .repeatable }) {
+            throw MigrationError(.invalidRequest, "revision \(revision) already exists in \(directory.path)", revision: revision)
+        }
+        let files = try writer.write(revision: revision, description: description, upgradeSQL: upgradeSQL,
+                                     downgradeSQL: downgradeSQL, dependencies: dependencies)
+        let reloaded = try MigrationDirectory.load(directory.path, format: directory.format)
+        guard let created = reloaded.migrations.first(where: { $0.files.first == files.first }) else {
+            throw MigrationError(.invalidMigration, "wrote \(files.joined(separator: ", ")) but cannot read it back as a \(directory.format.rawValue) migration")
+        }
+        return created
+    }
+}
