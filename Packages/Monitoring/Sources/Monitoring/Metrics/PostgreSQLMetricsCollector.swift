@@ -10,11 +10,17 @@ struct PostgreSQLMetricsCollector: MetricsCollector {
                 SELECT count(*) FILTER (WHERE state = 'active') AS active,
                        count(*) FILTER (WHERE state LIKE 'idle%') AS idle,
                        count(*) AS total,
-                       count(*) FILTER (WHERE wait_event_type = 'Lock') AS waiting
+                       count(*) FILTER (WHERE wait_event_type = 'Lock') AS waiting,
+                       count(*) FILTER (WHERE state IS NULL) AS hidden
                 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
                 """).rows.first
             r.connections = .init(active: row?.int("active").map(Int.init), idle: row?.int("idle").map(Int.init),
                                   total: row?.int("total").map(Int.init), waiting: row?.int("waiting").map(Int.init))
+            if let hidden = row?.int("hidden"), hidden > 0 {
+                // Sessions of other roles show no state without pg_read_all_stats: counted in total, not in active/idle.
+                r.checks.append(.skipped("pg_stat_activity.other_roles",
+                    "\(hidden) session(s) of other roles are hidden (grant pg_read_all_stats): counted in total, not in active or idle"))
+            }
         }
         await reading.probe("pg_stat_database") { r in
             let size = context.readSizes ? "pg_database_size(current_database())" : "NULL"

@@ -80,3 +80,29 @@ final class CollectMetricsTests: XCTestCase {
         XCTAssertEqual(decoded, metrics)
     }
 }
+
+final class PrivilegeChecksTests: XCTestCase {
+    /// A role without pg_read_all_stats cannot see other roles' sessions: reported as skipped, not as ok.
+    func testHiddenSessionsOfOtherRolesAreReportedAsSkipped() async throws {
+        try await withScratch(.postgresql) { scratch in
+            let role = TestDatabases.uniqueName("dbm_mon_role")
+            let password = "pw" + String(UInt32.random(in: 0...UInt32.max))
+            _ = try await scratch.connection.execute("CREATE ROLE \(role) LOGIN PASSWORD '\(password)'")
+            _ = try await scratch.connection.execute("GRANT CONNECT ON DATABASE \(Dialect.postgresql.quote(scratch.configuration.database)) TO \(role)")
+            var limited = scratch.configuration
+            limited.username = role
+            limited.password = password
+            let other = try await Database.connect(scratch.configuration)  // a superuser session the role cannot inspect
+            let connection = try await Database.connect(limited)
+            let monitor = PerformanceMonitor(connection: connection, history: await scratch.monitor.history)
+            let metrics = try await monitor.collectMetrics()
+            await connection.close()
+            await other.close()
+            _ = try await scratch.connection.execute("REVOKE CONNECT ON DATABASE \(Dialect.postgresql.quote(scratch.configuration.database)) FROM \(role)")
+            _ = try await scratch.connection.execute("DROP ROLE \(role)")
+            let check = try XCTUnwrap(metrics.checks.first { $0.name == "pg_stat_activity.other_roles" }, "\(metrics.checks)")
+            XCTAssertEqual(check.status, .skipped)
+            XCTAssertGreaterThanOrEqual(metrics.connections.total ?? 0, 2)
+        }
+    }
+}
