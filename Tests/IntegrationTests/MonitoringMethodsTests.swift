@@ -34,50 +34,57 @@ final class MonitoringMethodsTests: XCTestCase {
                     """)
             }
             await connection.close()
-            let url = JSONValue.string(scratch.url)
-
-            // 000's form: database_name as a URL; 001's form: the target plus metrics_config.
-            let first = try server.call("monitor_database", ["database_name": url, "workspace_dir": workspace])
-            XCTAssertEqual(first["engine"]?.stringValue, dialect.rawValue)
-            XCTAssertEqual(first["performance"]?["queries_per_second"], .null, "\(dialect): no previous sample")
-            XCTAssertNotNil(first["connections_active"], "000's flat fields are present")
-            let second = try server.call("monitor_database", ["database_url": url, "workspace_dir": workspace,
-                "metrics_config": ["alert_thresholds": ["used_size_mb": 0.0001, "cpu": 80]], "historical_data": true])
-            XCTAssertNotEqual(second["sample_interval_seconds"], .null)
-            XCTAssertEqual(second["health_status"], "critical", "\(dialect): used_size_mb far above its threshold")
-            XCTAssertEqual(second["history"]?.arrayValue?.count, 1)
-            let skipped = (second["checks"]?.arrayValue ?? []).filter { $0["status"] == "skipped" }.compactMap { $0["name"]?.stringValue }
-            XCTAssertTrue(skipped.contains("alert_threshold.cpu"), "\(dialect): \(skipped)")
-
-            let query = "SELECT id, amount FROM orders WHERE customer_id = 42"
-            let timed = try server.call("PerformanceMonitor.monitor_query_performance", ["database_url": url, "workspace_dir": workspace, "query": .string(query), "runs": 2])
-            XCTAssertEqual(timed["full_scans"], ["orders"], "\(dialect)")
-            XCTAssertEqual(timed["timing"]?["runs"], 2)
-
-            let optimized = try server.call("optimize_database", ["database_url": url, "workspace_dir": workspace, "optimization_type": "query",
-                                                                  "apply_changes": true, "workload": [.string(query)]])
-            XCTAssertEqual(optimized["indexes_created"], 1, "\(dialect): \(optimized["findings"] ?? .null)")
-            XCTAssertEqual(optimized["rollback_available"], true)
-            XCTAssertGreaterThan(optimized["performance_improvement"]?.doubleValue ?? 0, 0, "\(dialect)")
-            let id = try XCTUnwrap(optimized["optimization_id"]?.stringValue)
-            let undone = try server.call("PerformanceMonitor.rollback_optimization", ["database_url": url, "workspace_dir": workspace, "optimization_id": .string(id)])
-            XCTAssertEqual(undone["rolled_back"]?.arrayValue?.count, 1)
-
-            let summary = try server.call("DatabaseMetrics.get_summary", ["database_url": url, "workspace_dir": workspace])
-            XCTAssertGreaterThanOrEqual(summary["samples"]?.integerValue ?? 0, 2)
-            XCTAssertEqual(try server.call("DatabaseMetrics.detect_anomalies", ["database_url": url, "workspace_dir": workspace]).arrayValue?.count, 0)
-            let latest = try server.call("DatabaseMetrics.to_dict", ["database_url": url, "workspace_dir": workspace])
-            XCTAssertEqual(latest["timestamp"], second["timestamp"])
-
-            XCTAssertNotNil(try server.call("PerformanceMonitor.get_slow_queries", ["database_url": url, "workspace_dir": workspace, "limit": 3]).arrayValue)
-            let suggestions = try server.call("PerformanceMonitor.suggest_optimizations", ["database_url": url, "workspace_dir": workspace])
-            XCTAssertNotNil(suggestions.arrayValue)
-            let report = try server.call("PerformanceMonitor.generate_performance_report", ["database_url": url, "workspace_dir": workspace, "format": "markdown"])
-            XCTAssertTrue(report["content"]?.stringValue?.hasPrefix("# Performance report") == true)
-
+            do {
+                try checkMethods(server, url: .string(scratch.url), workspace: workspace, dialect: dialect)
+            } catch {
+                await TestDatabases.dropScratchDatabase(using: driver, scratch)
+                throw error
+            }
             await TestDatabases.dropScratchDatabase(using: driver, scratch)
         }
         _ = try await server.shutdown()
+    }
+
+    /// Every monitoring method once, against a database with 20,000 orders and no index on customer_id.
+    private func checkMethods(_ server: InProcessServer, url: JSONValue, workspace: JSONValue, dialect: Dialect) throws {
+        // 000's form: database_name as a URL; 001's form: the target plus metrics_config.
+        let first = try server.call("monitor_database", ["database_name": url, "workspace_dir": workspace])
+        XCTAssertEqual(first["engine"]?.stringValue, dialect.rawValue)
+        XCTAssertEqual(first["performance"]?["queries_per_second"], .null, "\(dialect): no previous sample")
+        XCTAssertNotNil(first["connections_active"], "000's flat fields are present")
+        let second = try server.call("monitor_database", ["database_url": url, "workspace_dir": workspace,
+            "metrics_config": ["alert_thresholds": ["used_size_mb": 0.0001, "cpu": 80]], "historical_data": true])
+        XCTAssertNotEqual(second["sample_interval_seconds"], .null)
+        XCTAssertEqual(second["health_status"], "critical", "\(dialect): used_size_mb far above its threshold")
+        XCTAssertEqual(second["history"]?.arrayValue?.count, 1)
+        let skipped = (second["checks"]?.arrayValue ?? []).filter { $0["status"] == "skipped" }.compactMap { $0["name"]?.stringValue }
+        XCTAssertTrue(skipped.contains("alert_threshold.cpu"), "\(dialect): \(skipped)")
+
+        let query = "SELECT id, amount FROM orders WHERE customer_id = 42"
+        let timed = try server.call("PerformanceMonitor.monitor_query_performance", ["database_url": url, "workspace_dir": workspace, "query": .string(query), "runs": 2])
+        XCTAssertEqual(timed["full_scans"], ["orders"], "\(dialect)")
+        XCTAssertEqual(timed["timing"]?["runs"], 2)
+
+        let optimized = try server.call("optimize_database", ["database_url": url, "workspace_dir": workspace, "optimization_type": "query",
+                                                              "apply_changes": true, "workload": [.string(query)]])
+        XCTAssertEqual(optimized["indexes_created"], 1, "\(dialect): \(optimized["findings"] ?? .null)")
+        XCTAssertEqual(optimized["rollback_available"], true)
+        XCTAssertGreaterThan(optimized["performance_improvement"]?.doubleValue ?? 0, 0, "\(dialect)")
+        let id = try XCTUnwrap(optimized["optimization_id"]?.stringValue)
+        let undone = try server.call("PerformanceMonitor.rollback_optimization", ["database_url": url, "workspace_dir": workspace, "optimization_id": .string(id)])
+        XCTAssertEqual(undone["rolled_back"]?.arrayValue?.count, 1)
+
+        let summary = try server.call("DatabaseMetrics.get_summary", ["database_url": url, "workspace_dir": workspace])
+        XCTAssertGreaterThanOrEqual(summary["samples"]?.integerValue ?? 0, 2)
+        XCTAssertEqual(try server.call("DatabaseMetrics.detect_anomalies", ["database_url": url, "workspace_dir": workspace]).arrayValue?.count, 0)
+        let latest = try server.call("DatabaseMetrics.to_dict", ["database_url": url, "workspace_dir": workspace])
+        XCTAssertEqual(latest["timestamp"], second["timestamp"])
+
+        XCTAssertNotNil(try server.call("PerformanceMonitor.get_slow_queries", ["database_url": url, "workspace_dir": workspace, "limit": 3]).arrayValue)
+        let suggestions = try server.call("PerformanceMonitor.suggest_optimizations", ["database_url": url, "workspace_dir": workspace])
+        XCTAssertNotNil(suggestions.arrayValue)
+        let report = try server.call("PerformanceMonitor.generate_performance_report", ["database_url": url, "workspace_dir": workspace, "format": "markdown"])
+        XCTAssertTrue(report["content"]?.stringValue?.hasPrefix("# Performance report") == true)
     }
 
     func testMonitoringErrorsCarryTheirSpecClass() async throws {
