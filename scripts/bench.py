@@ -93,6 +93,25 @@ def prepare():
     return sqlite_file, small
 
 
+def module_benches():
+    """The modules' own benchmark executables; their result lines are recorded verbatim."""
+    out = []
+    for title, package, product, args in [
+        ("Schema: inspect a PostgreSQL database of 1,000 tables (issue 4; target under 1 s, a fixed number of catalog queries)",
+         "Schema", "SchemaBench", [os.environ["DBM_TEST_POSTGRES_URL"], "1000"]),
+        ("Monitoring (issue 7; targets: collect_metrics on 1,000 tables under 200 ms, 1 s monitoring under 2% of a core, missing index at least 10x)",
+         "Monitoring", "MonitoringBench", []),
+    ]:
+        binary = os.path.join(ROOT, "Packages", package, ".build", "release", product)
+        if not os.path.exists(binary):
+            subprocess.run(["swift", "build", "-c", "release", "--package-path", os.path.join(ROOT, "Packages", package),
+                            "--product", product], check=True, stdout=subprocess.DEVNULL)
+        result = subprocess.run([binary, *args], capture_output=True, text=True, timeout=1800)
+        text = (result.stdout.strip() or result.stderr.strip() or "(no output)").splitlines()
+        out += ["", f"### {title}", "", f"`{product}` (`swift run -c release --package-path Packages/{package} {product}`):", "", "```", *text, "```"]
+    return out
+
+
 def main():
     sqlite_file, small = prepare()
     pg_url = f"postgresql://{PG.username}:{PG.password}@{PG.hostname}:{PG.port}/dbm_bench"
@@ -128,6 +147,7 @@ def main():
               f"| `execute_query` returning 100,000 rows | {server['execute_query_seconds']:.3f} s | `sqlite3 -json` {sqlite_json:.3f} s | {server['execute_query_seconds'] / sqlite_json:.2f}x |",
               "", "The trivial call is `DatabaseConnection.get_connection_info` on `sqlite::memory:` (parse the URL, "
               "encode the redacted configuration), sent by a Swift client over pipes with Content-Length framing (`Tests/Benchmarks/ServerBench`)."]
+    lines += module_benches()
     block = "\n".join(lines)
     print(block)
     path = os.path.join(ROOT, "Docs", "benchmarks.md")

@@ -3,7 +3,7 @@
 set -euo pipefail
 need=()
 for pkg in libsqlite3-dev sqlite3 libpq-dev postgresql-15 postgresql-15-hypopg \
-           libmariadb-dev mariadb-server mariadb-client zlib1g-dev libbz2-dev libzstd-dev; do
+           libmariadb-dev mariadb-server mariadb-client zlib1g-dev libbz2-dev libzstd-dev openssl chromium; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 # contrib (pg_stat_statements) ships inside postgresql-15 on Debian 12; postgresql-contrib is a virtual

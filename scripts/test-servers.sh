@@ -63,7 +63,7 @@ start_mariadb() {
     fi
     "$mariadbd" --no-defaults --datadir="$dir/data" --user="$(id -un)" --port="$my_port" --bind-address=127.0.0.1 \
         --socket="$dir/mysqld.sock" --pid-file="$dir/mysqld.pid" --log-error="$dir/error.log" \
-        --performance-schema=ON --innodb-flush-log-at-trx-commit=0 --innodb-buffer-pool-size=256M \
+        --performance-schema=ON --performance-schema-digests-size=20000 --innodb-flush-log-at-trx-commit=0 --innodb-buffer-pool-size=256M \
         --max-connections=200 --skip-name-resolve >/dev/null 2>&1 &
     for _ in $(seq 1 120); do
         [ -S "$dir/mysqld.sock" ] && mariadb --no-defaults -uroot --socket="$dir/mysqld.sock" -e "SELECT 1" >/dev/null 2>&1 && break
