@@ -3,6 +3,7 @@
 
 Writes the results between the GENERATED markers of Docs/benchmarks.md and prints them.
 Environment: DBM_TEST_POSTGRES_URL and DBM_TEST_MYSQL_URL from scripts/test-servers.sh.
+`scripts/bench.py migrations` runs only the migrations section and prints it.
 """
 import json
 import os
@@ -11,6 +12,8 @@ import subprocess
 import sys
 import time
 import urllib.parse
+
+import bench_migrations
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TMP = os.path.join(ROOT, ".tmp", "bench")
@@ -94,6 +97,10 @@ def prepare():
 
 
 def main():
+    if sys.argv[1:] == ["migrations"]:
+        # One section on its own, printed only (the GENERATED block is rewritten by full runs).
+        print("\n".join(bench_migrations.measure(ROOT, TMP, PG, pg_env, psql)))
+        return
     sqlite_file, small = prepare()
     pg_url = f"postgresql://{PG.username}:{PG.password}@{PG.hostname}:{PG.port}/dbm_bench"
     my_url = f"mysql://{MY.username}:{MY.password}@{MY.hostname}:{MY.port}/dbm_bench"
@@ -128,6 +135,7 @@ def main():
               f"| `execute_query` returning 100,000 rows | {server['execute_query_seconds']:.3f} s | `sqlite3 -json` {sqlite_json:.3f} s | {server['execute_query_seconds'] / sqlite_json:.2f}x |",
               "", "The trivial call is `DatabaseConnection.get_connection_info` on `sqlite::memory:` (parse the URL, "
               "encode the redacted configuration), sent by a Swift client over pipes with Content-Length framing (`Tests/Benchmarks/ServerBench`)."]
+    lines += [""] + bench_migrations.measure(ROOT, TMP, PG, pg_env, psql)
     block = "\n".join(lines)
     print(block)
     path = os.path.join(ROOT, "Docs", "benchmarks.md")
