@@ -3,6 +3,7 @@
 
 Writes the results between the GENERATED markers of Docs/benchmarks.md and prints them.
 Environment: DBM_TEST_POSTGRES_URL and DBM_TEST_MYSQL_URL from scripts/test-servers.sh.
+`scripts/bench.py migrations` runs only the migrations section and prints it.
 """
 import json
 import os
@@ -11,6 +12,8 @@ import subprocess
 import sys
 import time
 import urllib.parse
+
+import bench_migrations
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TMP = os.path.join(ROOT, ".tmp", "bench")
@@ -113,6 +116,10 @@ def module_benches():
 
 
 def main():
+    if sys.argv[1:] == ["migrations"]:
+        # One section on its own, printed only (the GENERATED block is rewritten by full runs).
+        print("\n".join(bench_migrations.measure(ROOT, TMP, PG, pg_env, psql)))
+        return
     sqlite_file, small = prepare()
     pg_url = f"postgresql://{PG.username}:{PG.password}@{PG.hostname}:{PG.port}/dbm_bench"
     my_url = f"mysql://{MY.username}:{MY.password}@{MY.hostname}:{MY.port}/dbm_bench"
@@ -148,6 +155,7 @@ def main():
               "", "The trivial call is `DatabaseConnection.get_connection_info` on `sqlite::memory:` (parse the URL, "
               "encode the redacted configuration), sent by a Swift client over pipes with Content-Length framing (`Tests/Benchmarks/ServerBench`)."]
     lines += module_benches()
+    lines += [""] + bench_migrations.measure(ROOT, TMP, PG, pg_env, psql)
     block = "\n".join(lines)
     print(block)
     path = os.path.join(ROOT, "Docs", "benchmarks.md")

@@ -61,7 +61,22 @@ run monitor summary | sed -n 1,4p
 step "8. the same over raw JSON-RPC (any method, JSON params)"
 run call DatabaseManager.execute_query '{"query": "SELECT count(*) AS customers FROM customers"}'
 
-step "9. every method the server offers (from rpc.discover)"
+step "9. migrations: create two, apply them, show status and history, roll one back"
+migrations="$demo/migrations"
+migrate_url="sqlite:///$demo/blog.db"
+run migrate create "create authors" --dir "$migrations" \
+    --up-sql "CREATE TABLE authors (id INTEGER PRIMARY KEY, name TEXT NOT NULL);" --down-sql "DROP TABLE authors;"
+run migrate create "create posts" --dir "$migrations" \
+    --up-sql "CREATE TABLE posts (id INTEGER PRIMARY KEY, author_id INTEGER REFERENCES authors(id), title TEXT);" --down-sql "DROP TABLE posts;"
+run migrate up --dir "$migrations" --url "$migrate_url" --dry-run
+run migrate up --dir "$migrations" --url "$migrate_url"
+run migrate status --dir "$migrations" --url "$migrate_url"
+run migrate history --dir "$migrations" --url "$migrate_url"
+run migrate down --dir "$migrations" --url "$migrate_url" --steps 1
+run migrate validate --dir "$migrations" --url "$migrate_url"
+run migrate status --dir "$migrations" --url "$migrate_url"
+
+step "10. every method the server offers (from rpc.discover)"
 run methods
 
 echo

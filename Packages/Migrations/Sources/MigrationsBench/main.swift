@@ -1,7 +1,9 @@
 // Applies 1,000 small generated migrations to SQLite and to PostgreSQL and prints the times, next to the
 // engine's own client running the same SQL as one script (the floor) when `sqlite3` / `psql` are installed.
 //
-//     swift run -c release MigrationsBench [count]
+//     swift run -c release MigrationsBench [count] [--json]
+//
+// With --json the figures are printed as one JSON object (for scripts/bench.py) instead of lines.
 //
 // PostgreSQL is measured when DBM_BENCH_POSTGRES_URL (or DBM_TEST_POSTGRES_URL) points at a server where a
 // scratch database may be created. A benchmark, not a test: it measures and prints, it asserts nothing.
@@ -10,7 +12,11 @@ import Drivers
 import Foundation
 import Migrations
 
-let count = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 1000
+let arguments = CommandLine.arguments.dropFirst()
+let count = arguments.first(where: { Int($0) != nil }).flatMap(Int.init) ?? 1000
+let printJSON = arguments.contains("--json")
+/// Per engine: `apply_seconds`, `noop_ms` and, when the client is installed, `floor_seconds`.
+var figures: [String: [String: Double]] = [:]
 
 /// The SQL of migration `i`: one small table and one row.
 func upSQL(_ i: Int) -> String {
@@ -53,11 +59,16 @@ func floor(_ executable: String, _ arguments: [String], script: String, environm
     return process.terminationStatus == 0 ? Date().timeIntervalSince(start) : nil
 }
 
-func report(_ engine: String, apply: Double, noop: Double, floor: Double?) {
+/// Prints the line for an engine (unless --json) and returns its figures.
+func report(_ engine: String, apply: Double, noop: Double, floor: Double?, quiet: Bool) -> [String: Double] {
+    var values = ["apply_seconds": apply, "noop_ms": noop * 1000]
+    if let floor { values["floor_seconds"] = floor }
+    if quiet { return values }
     var line = String(format: "%@: %d migrations in %.3f s (%.2f ms each); nothing-to-apply run %.1f ms",
                       engine, count, apply, apply * 1000 / Double(count), noop * 1000)
     if let floor { line += String(format: "; floor (one script) %.3f s, ratio %.2fx", floor, apply / floor) }
     print(line)
+    return values
 }
 
 let script = (1...count).map(upSQL).joined()
@@ -73,7 +84,7 @@ do {
     let apply = try await seconds { _ = try await manager.upgrade() }
     let noop = try await seconds { _ = try await manager.upgrade() }
     let floorTime = try floor("/usr/bin/sqlite3", [floorFile], script: script)
-    report("sqlite", apply: apply, noop: noop, floor: floorTime)
+    figures["sqlite"] = report("sqlite", apply: apply, noop: noop, floor: floorTime, quiet: printJSON)
     for path in [file, floorFile] { try? FileManager.default.removeItem(atPath: path) }
 }
 
@@ -93,8 +104,15 @@ if let url = environment["DBM_BENCH_POSTGRES_URL"] ?? environment["DBM_TEST_POST
     let floorTime = try floor("/usr/bin/psql", ["-h", server.host ?? "127.0.0.1", "-p", String(server.effectivePort ?? 5432),
                                                "-U", server.username ?? "postgres", "-d", name + "_floor", "-q", "-v", "ON_ERROR_STOP=1"],
                               script: script, environment: ["PGPASSWORD": server.password ?? ""])
-    report("postgresql", apply: apply, noop: noop, floor: floorTime)
+    figures["postgresql"] = report("postgresql", apply: apply, noop: noop, floor: floorTime, quiet: printJSON)
     for database in [name, name + "_floor"] { try await driver.dropDatabase(database, ifExists: true, on: server) }
-} else {
+} else if !printJSON {
     print("postgresql: skipped (set DBM_BENCH_POSTGRES_URL or DBM_TEST_POSTGRES_URL)")
+}
+
+if printJSON {
+    var object: [String: Any] = ["count": count]
+    for (engine, values) in figures { object[engine] = values }
+    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    print(String(decoding: data, as: UTF8.self))
 }

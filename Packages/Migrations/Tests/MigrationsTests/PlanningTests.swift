@@ -119,4 +119,13 @@ final class PlanningTests: XCTestCase {
 
         XCTAssertThrowsError(try manager.createMigration(description: "again", revision: "0001"))
     }
+
+    func testCreateMigrationCreatesAMissingDirectory() throws {
+        let missing = TestDatabases.temporaryDirectory().appendingPathComponent("db/migrations")
+        let manager = MigrationManager(migrationDirectory: missing.path,
+                                       configuration: ConnectionConfiguration(dialect: .sqlite, database: ":memory:"))
+        let created = try manager.createMigration(description: "first")
+        XCTAssertEqual(created.files, ["0001_first/up.sql", "0001_first/down.sql"])
+        XCTAssertTrue(FileManager.default.fileExists(atPath: missing.appendingPathComponent("0001_first/up.sql").path))
+    }
 }

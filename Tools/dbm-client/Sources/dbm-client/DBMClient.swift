@@ -12,9 +12,10 @@ struct DBMClient: ParsableCommand {
             Examples:
               dbm-client db create sqlite:///shop.db
               dbm-client query --url sqlite:///shop.db "SELECT 1 AS one"
+              dbm-client migrate up --dir db/migrations --url sqlite:///shop.db
               dbm-client call DatabaseManager.list_databases '{"database_url": "postgresql://postgres@127.0.0.1/postgres"}'
             """,
         version: "0.1.0",
-        subcommands: [DatabaseCommand.self, QueryCommand.self, SchemaCommand.self, MonitorCommand.self, OptimizeCommand.self, ReportCommand.self,
-                      CallCommand.self, MethodsCommand.self])
+        subcommands: [DatabaseCommand.self, QueryCommand.self, SchemaCommand.self, MigrateCommand.self,
+                      MonitorCommand.self, OptimizeCommand.self, ReportCommand.self, CallCommand.self, MethodsCommand.self])
 }

@@ -27,7 +27,8 @@ public struct MigrationManagerParams: Sendable, Codable {
                 debugDescription: "params need \"migration_dir\" (or \"migration_path\")"))
         }
         migrationDir = dir
-        if let url = try c.decodeIfPresent(String.self, forKey: .databaseURL) {
+        // An empty `database_url` counts as absent (the server then resolves its other ways to name a database).
+        if let url = try c.decodeIfPresent(String.self, forKey: .databaseURL), !url.isEmpty {
             do { connection = try ConnectionConfiguration(url: url) } catch {
                 throw DecodingError.dataCorruptedError(forKey: .databaseURL, in: c, debugDescription: error.message)
             }

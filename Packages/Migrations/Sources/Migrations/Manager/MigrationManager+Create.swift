@@ -1,15 +1,24 @@
+import Foundation
+
 extension MigrationManager {
     /// `create_migration(description)`: writes the next migration into the directory, in the directory's format
-    /// (the toolkit's own when the directory is empty), and returns it as read back from disk.
+    /// (the toolkit's own when the directory is empty or does not exist yet: it is created), and returns it as
+    /// read back from disk.
     ///
-    /// Without SQL the files hold only a comment with the description, ready to be filled in. The lead wires the
-    /// Schema package's diff in to supply `upgradeSQL`/`downgradeSQL` for a target schema.
+    /// Without SQL the files hold only a comment with the description, ready to be filled in. For a target schema,
+    /// `dbm-server` fills `upgradeSQL`/`downgradeSQL` from the Schema package's diff (this package does not depend
+    /// on Schema).
     /// - Parameters:
     ///   - revision: the version to use; by default the next one (see `MigrationFileWriter.nextRevision`).
     ///   - dependencies: revisions it depends on, written as `-- dbm:depends-on:`.
     /// - Throws: `MigrationError` when the directory is unreadable or a file of that name exists.
     public func createMigration(description: String, upgradeSQL: String? = nil, downgradeSQL: String? = nil,
                                 dependencies: [String] = [], revision: String? = nil) throws(MigrationError) -> Migration {
+        if !FileManager.default.fileExists(atPath: migrationDirectory) {
+            do { try FileManager.default.createDirectory(atPath: migrationDirectory, withIntermediateDirectories: true) } catch {
+                throw MigrationError(.invalidDirectory, "cannot create the migration directory \(migrationDirectory): \(error.localizedDescription)")
+            }
+        }
         let directory = try loadDirectory()
         let writer = MigrationFileWriter(directory: directory)
         let revision = revision ?? writer.nextRevision()

@@ -10,6 +10,10 @@ public enum MethodCatalog {
         func add<M: RPCMethod>(_ method: M.Type, _ handler: @escaping @Sendable (M.Params, ServerState) async throws -> M.Result) {
             registry.register(method) { params, _ in try await handler(params, state) }
         }
+        /// For handlers that report `$/progress` or poll cancellation through the request's context.
+        func add<M: RPCMethod>(_ method: M.Type, _ handler: @escaping @Sendable (M.Params, ServerState, RequestContext) async throws -> M.Result) {
+            registry.register(method) { params, context in try await handler(params, state, context) }
+        }
         add(DatabaseManagerConnect.self, DatabaseManagerConnect.handle)
         add(DatabaseManagerDisconnect.self, DatabaseManagerDisconnect.handle)
         add(DatabaseManagerExecuteQuery.self, DatabaseManagerExecuteQuery.handle)
@@ -48,6 +52,21 @@ public enum MethodCatalog {
         add(DatabaseMetricsToDict.self, DatabaseMetricsToDict.handle)
         add(DatabaseMetricsGetSummary.self, DatabaseMetricsGetSummary.handle)
         add(DatabaseMetricsDetectAnomalies.self, DatabaseMetricsDetectAnomalies.handle)
+        add(RunMigrationsMethod.self, RunMigrationsMethod.handle)
+        add(MigrationManagerGetCurrentRevision.self, MigrationManagerGetCurrentRevision.handle)
+        add(MigrationManagerGetPendingMigrations.self, MigrationManagerGetPendingMigrations.handle)
+        add(MigrationManagerUpgrade.self, MigrationManagerUpgrade.handle)
+        add(MigrationManagerDowngrade.self, MigrationManagerDowngrade.handle)
+        add(MigrationManagerCreateMigration.self, MigrationManagerCreateMigration.handle)
+        add(MigrationManagerValidateMigrations.self, MigrationManagerValidateMigrations.handle)
+        add(MigrationManagerGetMigrationHistory.self, MigrationManagerGetMigrationHistory.handle)
+        add(MigrationManagerStatus.self, MigrationManagerStatus.handle)
+        add(MigrationManagerRepair.self, MigrationManagerRepair.handle)
+        add(MigrationManagerBaseline.self, MigrationManagerBaseline.handle)
+        add(MigrationApply.self, MigrationApply.handle)
+        add(MigrationRollback.self, MigrationRollback.handle)
+        add(MigrationValidate.self, MigrationValidate.handle)
+        add(MigrationToDict.self, MigrationToDict.handle)
 
         let managerMethods = registry.descriptors.map(\.name).filter { $0.hasPrefix("DatabaseManager.") }.sorted()
         add(ManageDatabases.self) { params, state in try await ManageDatabases.handle(params, state, methods: managerMethods) }
