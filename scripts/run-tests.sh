@@ -57,8 +57,31 @@ fi
 
 echo "=== summary"
 for line in "${summary[@]}"; do echo "  $line"; done
+# Totals over every runner: XCTest's last "Executed N tests, with F failures", Swift Testing's
+# "Test run with N tests", pytest's "N passed, F failed".
+totals=$(python3 - .tmp/test-*.log <<'PY'
+import re, sys
+passed = failed = 0
+for path in sys.argv[1:]:
+    text = open(path, errors="replace").read()
+    xc = re.findall(r"Executed (\d+) tests?, with (\d+) failures?", text)
+    if xc:
+        n, f = map(int, xc[-1]); passed += n - f; failed += f
+    st = re.findall(r"Test run with (\d+) tests?(?: in \d+ suites?)? (passed|failed)(?:.*?with (\d+) issues?)?", text)
+    if st:
+        n, outcome, issues = st[-1]; n = int(n)
+        if outcome == "passed": passed += n
+        else: failed += max(1, int(issues or 1)); passed += max(0, n - int(issues or 1))
+    py = re.findall(r"(?:(\d+) failed, )?(\d+) passed", text) if path.endswith("python.log") else []
+    if py:
+        f, n = py[-1]; passed += int(n); failed += int(f or 0)
+print(f"{passed} passed, {failed} failed")
+PY
+)
 if [ ${#failed[@]} -gt 0 ]; then
     echo "FAILED: ${failed[*]}"
+    echo "$totals"
     exit 1
 fi
 echo "all test suites passed"
+echo "$totals"
