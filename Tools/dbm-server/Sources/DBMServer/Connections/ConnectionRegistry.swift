@@ -21,10 +21,13 @@ public actor ConnectionRegistry {
     public nonisolated let defaultConfiguration: ConnectionConfiguration?
     /// When true every connection is opened read-only.
     public nonisolated let readOnly: Bool
+    /// When set, only these databases can be reached (`allowed_databases` in `dbm-server --config`).
+    public nonisolated let allowList: DatabaseAllowList?
 
-    public init(defaultConfiguration: ConnectionConfiguration? = nil, readOnly: Bool = false) {
+    public init(defaultConfiguration: ConnectionConfiguration? = nil, readOnly: Bool = false, allowList: DatabaseAllowList? = nil) {
         self.defaultConfiguration = defaultConfiguration
         self.readOnly = readOnly
+        self.allowList = allowList
     }
 
     /// Opens a handle (the first connection is opened now, so a bad URL fails here) and returns it.
@@ -78,6 +81,7 @@ public actor ConnectionRegistry {
                 message: "no database given: pass connection, database_url, connection_string or connection_config (or start dbm-server with --database-url / DATABASE_URL)")
         }
         if readOnly { configuration.readOnly = true }
+        try allowList?.check(configuration)
         return configuration
     }
 
@@ -103,6 +107,7 @@ public actor ConnectionRegistry {
     }
 
     private func makePool(_ configuration: ConnectionConfiguration) -> ConnectionPool {
+        // Handles come from configuration(for:), which checked the allow-list.
         var configuration = configuration
         if readOnly { configuration.readOnly = true }
         if configuration.isInMemory {

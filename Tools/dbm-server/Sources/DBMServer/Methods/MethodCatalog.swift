@@ -8,7 +8,10 @@ public enum MethodCatalog {
     public static func registry(state: ServerState) -> MethodRegistry {
         var registry = MethodRegistry()
         func add<M: RPCMethod>(_ method: M.Type, _ handler: @escaping @Sendable (M.Params, ServerState) async throws -> M.Result) {
-            registry.register(method) { params, _ in try await handler(params, state) }
+            registry.register(method) { params, _ in
+                guard let audit = state.audit else { return try await handler(params, state) }
+                return try await audit.around(M.name, params, state) { try await handler(params, state) }
+            }
         }
         add(DatabaseManagerConnect.self, DatabaseManagerConnect.handle)
         add(DatabaseManagerDisconnect.self, DatabaseManagerDisconnect.handle)
