@@ -108,11 +108,14 @@ def writable_table(engine, tmp_path):
     return server, url, table
 
 
-@pytest.mark.parametrize("mode", ["flag", "config"])
+@pytest.mark.parametrize("mode", ["flag", "config", "connection"])
 @pytest.mark.parametrize("engine", ENGINES)
 def test_read_only_refuses_writes_and_database_changes(tmp_path, engine, mode):
     writer, url, table = writable_table(engine, tmp_path)
     server = start(tmp_path, {"read_only": True} if mode == "config" else None, args=["--read-only"] if mode == "flag" else [])
+    writer_url = url
+    if mode == "connection":  # a normal server, a read-only connection
+        url += ("&" if "?" in url else "?") + "read_only=true"
     try:
         assert server.request("DatabaseManager.execute_query", {"database_url": url, "query": f"SELECT count(*) AS n FROM {table}"})[0]["n"] == 1
         for statement in [f"INSERT INTO {table} (id) VALUES (2)", f"UPDATE {table} SET id = 3", f"DELETE FROM {table}",
@@ -125,10 +128,10 @@ def test_read_only_refuses_writes_and_database_changes(tmp_path, engine, mode):
             assert "read-only" in error.message
         expect_error(server, "manage_databases", {"operation": "create", "database_url": url, "database_name": "dbm_ro_x"}, code=-32010, kind="permission_denied")
         # Nothing changed.
-        rows = writer.request("DatabaseManager.execute_query", {"database_url": url, "query": f"SELECT id FROM {table}"})
+        rows = writer.request("DatabaseManager.execute_query", {"database_url": writer_url, "query": f"SELECT id FROM {table}"})
         assert rows == [{"id": 1}], rows
     finally:
-        writer.request("DatabaseManager.execute_query", {"database_url": url, "query": f"DROP TABLE {table}"})
+        writer.request("DatabaseManager.execute_query", {"database_url": writer_url, "query": f"DROP TABLE {table}"})
         writer.kill()
         server.kill()
 
@@ -227,6 +230,18 @@ def test_paths_outside_the_allowed_root_and_special_files_are_refused(tmp_path):
         expect_error(server, "generate_schema_from_models", {"models": [], "output_dir": "../outside"}, code=-32602, kind="path_outside_root")
         expect_error(server, "SchemaGenerator.import_schema", {"schema_file": "link/../../outside/s.json"}, code=-32602, kind="path_outside_root")
         expect_error(server, "SchemaGenerator.import_schema", {"schema_file": "fifo"}, code=-32602, kind="special_file")
+        # SQLite database files are paths too: outside the root they are refused, before anything is created.
+        for method, params in [
+            ("DatabaseManager.execute_query", {"database_url": f"sqlite:///{outside}/x.db", "query": "SELECT 1"}),
+            ("DatabaseManager.connect", {"connection_string": f"sqlite:///{root}/link/x.db"}),
+            ("DatabaseManager.create_database", {"database_url": f"sqlite:///{root}/ok.db", "name": "../outside/y.db"}),
+            ("DatabaseManager.create_database", {"database_url": f"sqlite:///{root}/ok.db", "name": str(outside / "z.db")}),
+            ("DatabaseManager.create_database", {"name": f"sqlite:///{outside}/w.db"}),
+        ]:
+            expect_error(server, method, params, code=-32602, kind="path_outside_root")
+        assert server.request("DatabaseManager.execute_query", {"database_url": f"sqlite:///{root}/ok.db", "query": "SELECT 1 AS one"}) == [{"one": 1}]
+        assert server.request("DatabaseManager.create_database", {"database_url": f"sqlite:///{root}/ok.db", "name": "second.db"}) is True
+        assert os.path.exists(root / "second.db")
         assert os.listdir(outside) == []
         # Inside the root, relative to it: written there.
         result = server.request("generate_schema", {**generate, "migration_path": "migrations"})

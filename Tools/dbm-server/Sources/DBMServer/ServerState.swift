@@ -14,7 +14,7 @@ public struct ServerState: Sendable {
     public init(defaultConfiguration: ConnectionConfiguration? = nil, readOnly: Bool = false, policy: ServerPolicy = ServerPolicy(),
                 audit: AuditLog? = nil, logger: Logger = Logger(label: "dbm.server")) {
         let readOnly = readOnly || policy.readOnly
-        self.connections = ConnectionRegistry(defaultConfiguration: defaultConfiguration, readOnly: readOnly, allowList: policy.allowList)
+        self.connections = ConnectionRegistry(defaultConfiguration: defaultConfiguration, readOnly: readOnly, allowList: policy.allowList, paths: policy.paths)
         self.logger = logger
         self.readOnly = readOnly
         self.policy = policy

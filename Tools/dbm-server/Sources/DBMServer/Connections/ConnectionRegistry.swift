@@ -23,11 +23,24 @@ public actor ConnectionRegistry {
     public nonisolated let readOnly: Bool
     /// When set, only these databases can be reached (`allowed_databases` in `dbm-server --config`).
     public nonisolated let allowList: DatabaseAllowList?
+    /// When it has an allowed root, SQLite database files must be inside it (`allowed_root` in `--config`).
+    public nonisolated let paths: PathPolicy
 
-    public init(defaultConfiguration: ConnectionConfiguration? = nil, readOnly: Bool = false, allowList: DatabaseAllowList? = nil) {
+    public init(defaultConfiguration: ConnectionConfiguration? = nil, readOnly: Bool = false, allowList: DatabaseAllowList? = nil,
+                paths: PathPolicy = PathPolicy()) {
         self.defaultConfiguration = defaultConfiguration
         self.readOnly = readOnly
         self.allowList = allowList
+        self.paths = paths
+    }
+
+    /// Checks what a configuration reaches: the allow-list, and for a SQLite file under an allowed root,
+    /// its path (resolved, so the file opened is the file checked).
+    public nonisolated func checkAccess(_ configuration: inout ConnectionConfiguration) throws {
+        if configuration.dialect == .sqlite, !configuration.isInMemory, paths.allowedRoot != nil {
+            configuration.database = try paths.resolve(configuration.database, parameter: "database")
+        }
+        try allowList?.check(configuration)
     }
 
     /// Opens a handle (the first connection is opened now, so a bad URL fails here) and returns it.
@@ -81,7 +94,7 @@ public actor ConnectionRegistry {
                 message: "no database given: pass connection, database_url, connection_string or connection_config (or start dbm-server with --database-url / DATABASE_URL)")
         }
         if readOnly { configuration.readOnly = true }
-        try allowList?.check(configuration)
+        if target.connectionID == nil { try checkAccess(&configuration) }
         return configuration
     }
 

@@ -100,7 +100,10 @@ enum SchemaGeneratorImportSchema: RPCMethod {
     static func handle(_ params: Params, _ state: ServerState) async throws -> Result {
         var params = params
         params.schemaFile = try state.policy.paths.resolve(params.schemaFile, parameter: "schema_file")
-        if let configuration = params.connectionConfig { try state.connections.allowList?.check(configuration) }
+        if var configuration = params.connectionConfig {
+            try state.connections.checkAccess(&configuration)
+            params.connectionConfig = configuration
+        }
         return try await SchemaGenerator(dialect: params.dialect ?? .postgresql).importSchema(params)
     }
 }
