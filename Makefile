@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 
-.PHONY: all build release demo test bench servers-start servers-stop clean deps
+.PHONY: all build release demo test bench fuzz servers-start servers-stop clean deps
 
 all: build
 
@@ -28,6 +28,10 @@ test:
 ## bench: the benchmarks next to the reference tools; figures go to Docs/benchmarks.md
 bench: deps
 	@scripts/bench.sh
+
+## fuzz: libFuzzer on the JSON-RPC decoder for FUZZ_SECONDS (default 60); findings go to Tests/Fuzz/corpus
+fuzz:
+	@scripts/fuzz.sh
 
 servers-start:
 	@scripts/test-servers.sh start

@@ -13,8 +13,12 @@ final class InProcessServer: @unchecked Sendable {
     let state: ServerState
     private var serverTask: Task<Int32, Never>?
 
-    init(readOnly: Bool = false) {
-        state = ServerState(readOnly: readOnly)
+    convenience init(readOnly: Bool = false) {
+        self.init(state: ServerState(readOnly: readOnly))
+    }
+
+    init(state: ServerState) {
+        self.state = state
         let server = ServerFactory.makeServer(state: state)
         let input = toServer.fileHandleForReading.fileDescriptor
         let output = fromServer.fileHandleForWriting.fileDescriptor

@@ -6,10 +6,18 @@ public struct ServerState: Sendable {
     public let connections: ConnectionRegistry
     public let logger: Logger
     public let readOnly: Bool
+    /// The `--config` settings: allow-list, paths, audit log path.
+    public let policy: ServerPolicy
+    /// Where mutating calls are recorded, when an audit log is configured.
+    public let audit: AuditLog?
 
-    public init(defaultConfiguration: ConnectionConfiguration? = nil, readOnly: Bool = false, logger: Logger = Logger(label: "dbm.server")) {
-        self.connections = ConnectionRegistry(defaultConfiguration: defaultConfiguration, readOnly: readOnly)
+    public init(defaultConfiguration: ConnectionConfiguration? = nil, readOnly: Bool = false, policy: ServerPolicy = ServerPolicy(),
+                audit: AuditLog? = nil, logger: Logger = Logger(label: "dbm.server")) {
+        let readOnly = readOnly || policy.readOnly
+        self.connections = ConnectionRegistry(defaultConfiguration: defaultConfiguration, readOnly: readOnly, allowList: policy.allowList, paths: policy.paths)
         self.logger = logger
         self.readOnly = readOnly
+        self.policy = policy
+        self.audit = audit
     }
 }

@@ -26,6 +26,9 @@ struct DBMServerCommand: AsyncParsableCommand {
     @Option(help: "The database used when a call names none (default: $DATABASE_URL).")
     var databaseURL: String?
 
+    @Option(help: "A JSON configuration file: {\"allowed_databases\": [URL or name, ...], \"read_only\": true, \"audit_log\": \"/var/log/dbm/audit.jsonl\", \"allowed_root\": \"/srv/dbm\"}. See Docs/SECURITY.md.")
+    var config: String?
+
     @Option(help: "Largest accepted message in bytes (default 64 MiB).")
     var maxMessageSize: Int?
 
@@ -56,13 +59,23 @@ struct DBMServerCommand: AsyncParsableCommand {
                 throw ValidationError("the default database URL is invalid: \(error)")
             }
         }
-        let state = ServerState(defaultConfiguration: defaultConfiguration, readOnly: readOnly, logger: logger)
+        var policy = ServerPolicy()
+        var audit: AuditLog?
+        if let config {
+            do {
+                policy = try ServerPolicy.load(contentsOf: config)
+                audit = try policy.auditLogPath.map { try AuditLog(path: $0) }
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
+        let state = ServerState(defaultConfiguration: defaultConfiguration, readOnly: readOnly, policy: policy, audit: audit, logger: logger)
         let server = ServerFactory.makeServer(state: state, maxMessageSize: maxMessageSize)
         if printOpenrpc {
             print(String(decoding: server.openRPCDocument.serialized(), as: UTF8.self))
             return
         }
-        logger.info("dbm-server \(ServerFactory.version) ready on stdio\(readOnly ? " (read-only)" : "")")
+        logger.info("dbm-server \(ServerFactory.version) ready on stdio\(state.readOnly ? " (read-only)" : "")\(policy.allowList != nil ? " (allow-list)" : "")\(audit != nil ? " (audit log)" : "")")
         let code = await server.run()
         throw ExitCode(code)
     }

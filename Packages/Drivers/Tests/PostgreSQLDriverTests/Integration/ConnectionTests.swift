@@ -51,11 +51,23 @@ final class ConnectionTests: XCTestCase {
     }
 
     func testTLSModeIsPassedToLibpq() async throws {
-        // The test server has TLS off: requiring TLS must fail, disabling it must connect.
+        // With TLS off on the server, requiring TLS must fail; with it on (scripts/test-servers.sh makes a
+        // test CA), requiring it must give a TLS session. Either way a missing root certificate fails and
+        // disabling TLS connects without it.
         var configuration = try PostgreSQLTestServer.configuration()
+        let probe = try await PostgreSQLConnection.open(configuration)
+        let serverTLS = try await probe.scalar("SHOW ssl")
+        await probe.close()
         configuration.tls = TLSConfiguration(mode: .require)
-        let error = await assertThrowsDatabaseError(.connectionRefused) { _ = try await PostgreSQLConnection.open(configuration) }
-        XCTAssertTrue(error?.message.contains("SSL") ?? false, error?.message ?? "")
+        if serverTLS == .text("on") {
+            let connection = try await PostgreSQLConnection.open(configuration)
+            let ssl = try await connection.scalar("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+            XCTAssertEqual(ssl, .bool(true))
+            await connection.close()
+        } else {
+            let error = await assertThrowsDatabaseError(.connectionRefused) { _ = try await PostgreSQLConnection.open(configuration) }
+            XCTAssertTrue(error?.message.contains("SSL") ?? false, error?.message ?? "")
+        }
         configuration.tls = TLSConfiguration(mode: .verifyFull, rootCertificatePath: "/nonexistent/dbm-root.crt")
         await assertThrowsDatabaseError(.connectionRefused) { _ = try await PostgreSQLConnection.open(configuration) }
         configuration.tls = TLSConfiguration(mode: .disable)

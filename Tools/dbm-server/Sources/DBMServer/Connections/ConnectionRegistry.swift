@@ -21,10 +21,26 @@ public actor ConnectionRegistry {
     public nonisolated let defaultConfiguration: ConnectionConfiguration?
     /// When true every connection is opened read-only.
     public nonisolated let readOnly: Bool
+    /// When set, only these databases can be reached (`allowed_databases` in `dbm-server --config`).
+    public nonisolated let allowList: DatabaseAllowList?
+    /// When it has an allowed root, SQLite database files must be inside it (`allowed_root` in `--config`).
+    public nonisolated let paths: PathPolicy
 
-    public init(defaultConfiguration: ConnectionConfiguration? = nil, readOnly: Bool = false) {
+    public init(defaultConfiguration: ConnectionConfiguration? = nil, readOnly: Bool = false, allowList: DatabaseAllowList? = nil,
+                paths: PathPolicy = PathPolicy()) {
         self.defaultConfiguration = defaultConfiguration
         self.readOnly = readOnly
+        self.allowList = allowList
+        self.paths = paths
+    }
+
+    /// Checks what a configuration reaches: the allow-list, and for a SQLite file under an allowed root,
+    /// its path (resolved, so the file opened is the file checked).
+    public nonisolated func checkAccess(_ configuration: inout ConnectionConfiguration) throws {
+        if configuration.dialect == .sqlite, !configuration.isInMemory, paths.allowedRoot != nil {
+            configuration.database = try paths.resolve(configuration.database, parameter: "database")
+        }
+        try allowList?.check(configuration)
     }
 
     /// Opens a handle (the first connection is opened now, so a bad URL fails here) and returns it.
@@ -78,6 +94,7 @@ public actor ConnectionRegistry {
                 message: "no database given: pass connection, database_url, connection_string or connection_config (or start dbm-server with --database-url / DATABASE_URL)")
         }
         if readOnly { configuration.readOnly = true }
+        if target.connectionID == nil { try checkAccess(&configuration) }
         return configuration
     }
 
@@ -103,6 +120,7 @@ public actor ConnectionRegistry {
     }
 
     private func makePool(_ configuration: ConnectionConfiguration) -> ConnectionPool {
+        // Handles come from configuration(for:), which checked the allow-list.
         var configuration = configuration
         if readOnly { configuration.readOnly = true }
         if configuration.isInMemory {

@@ -8,11 +8,17 @@ public enum MethodCatalog {
     public static func registry(state: ServerState) -> MethodRegistry {
         var registry = MethodRegistry()
         func add<M: RPCMethod>(_ method: M.Type, _ handler: @escaping @Sendable (M.Params, ServerState) async throws -> M.Result) {
-            registry.register(method) { params, _ in try await handler(params, state) }
+            registry.register(method) { params, _ in
+                guard let audit = state.audit else { return try await handler(params, state) }
+                return try await audit.around(M.name, params, state) { try await handler(params, state) }
+            }
         }
         /// For handlers that report `$/progress` or poll cancellation through the request's context.
         func add<M: RPCMethod>(_ method: M.Type, _ handler: @escaping @Sendable (M.Params, ServerState, RequestContext) async throws -> M.Result) {
-            registry.register(method) { params, context in try await handler(params, state, context) }
+            registry.register(method) { params, context in
+                guard let audit = state.audit else { return try await handler(params, state, context) }
+                return try await audit.around(M.name, params, state) { try await handler(params, state, context) }
+            }
         }
         add(DatabaseManagerConnect.self, DatabaseManagerConnect.handle)
         add(DatabaseManagerDisconnect.self, DatabaseManagerDisconnect.handle)

@@ -40,16 +40,22 @@ enum DatabaseNaming {
     /// The server configuration and the bare database name for a `name` parameter, which may itself be a URL.
     static func resolve(name: String, target: DatabaseTarget, state: ServerState) async throws -> (ConnectionConfiguration, String) {
         if name.contains("://") || name.hasPrefix("sqlite:") {
-            let configuration = try ConnectionConfiguration(url: name)
+            var configuration = try ConnectionConfiguration(url: name)
+            try state.connections.checkAccess(&configuration)
             return (configuration, configuration.database)
         }
         var configuration = try await state.connections.configuration(for: target)
         if configuration.dialect == .sqlite, !name.hasPrefix("/"), !configuration.isInMemory {
             let directory = (configuration.database as NSString).deletingLastPathComponent
             configuration.database = directory.isEmpty ? name : directory + "/" + name
+            try state.connections.checkAccess(&configuration)
             return (configuration, configuration.database)
         }
-        return (configuration, name)
+        // The database being created or dropped must itself be on the allow-list.
+        var named = configuration
+        named.database = name
+        try state.connections.checkAccess(&named)
+        return (configuration, named.database)
     }
 
     static func refuseWhenReadOnly(_ state: ServerState, _ configuration: ConnectionConfiguration, _ what: String) throws {

@@ -21,7 +21,10 @@ enum GenerateSchemaMethod: RPCMethod {
         "output_dir": "000 form: where to write schema.json, DDL per dialect and an initial migration",
     ]
     static func handle(_ params: Params, _ state: ServerState) async throws -> Result {
-        try SchemaGeneration.generateSchema(params)
+        var params = params
+        if let dir = params.outputDir { params.outputDir = try state.policy.paths.resolve(dir, parameter: "output_dir") }
+        if let path = params.migrationPath { params.migrationPath = try state.policy.paths.resolve(path, parameter: "migration_path") }
+        return try SchemaGeneration.generateSchema(params)
     }
 }
 
@@ -32,7 +35,9 @@ enum GenerateSchemaFromModelsMethod: RPCMethod {
     static let name = "generate_schema_from_models"
     static let summary = "Generates the schema, DDL per dialect and an initial migration from models (JSON Schema documents or entity descriptions) into output_dir."
     static func handle(_ params: Params, _ state: ServerState) async throws -> Result {
-        try SchemaGeneration.generateSchemaFromModels(params)
+        var params = params
+        params.outputDir = try state.policy.paths.resolve(params.outputDir, parameter: "output_dir")
+        return try SchemaGeneration.generateSchemaFromModels(params)
     }
 }
 
@@ -93,7 +98,13 @@ enum SchemaGeneratorImportSchema: RPCMethod {
     static let name = "SchemaGenerator.import_schema"
     static let summary = "Reads a schema file: the toolkit's JSON or YAML, or SQL DDL (applied to a scratch database and inspected)."
     static func handle(_ params: Params, _ state: ServerState) async throws -> Result {
-        try await SchemaGenerator(dialect: params.dialect ?? .postgresql).importSchema(params)
+        var params = params
+        params.schemaFile = try state.policy.paths.resolve(params.schemaFile, parameter: "schema_file")
+        if var configuration = params.connectionConfig {
+            try state.connections.checkAccess(&configuration)
+            params.connectionConfig = configuration
+        }
+        return try await SchemaGenerator(dialect: params.dialect ?? .postgresql).importSchema(params)
     }
 }
 
