@@ -8,7 +8,6 @@ let package = Package(
     platforms: [.macOS(.v15)],  // Synchronization (Mutex); Linux has no minimum.
     products: [
         .library(name: "Backups", targets: ["Backups"]),
-        .executable(name: "BackupsBench", targets: ["BackupsBench"]),
     ],
     dependencies: [
         .package(path: "../Drivers"),
@@ -28,8 +27,6 @@ let package = Package(
                 "CZlib", "CBzip2", "CZstd",
             ]
         ),
-        // `make bench`: backup and restore next to pg_dump, mariadb-dump and sqlite3 on a generated database.
-        .executableTarget(name: "BackupsBench", dependencies: ["Backups"]),
 
         .testTarget(
             name: "BackupsTests",
