@@ -81,6 +81,13 @@ final class ChunkWriter: Sendable {
         return placeholder
     }
 
+    /// Waits until no chunk is being written (after a failure, before the partial directory is removed).
+    func drain() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            group.notify(queue: .global()) { continuation.resume() }
+        }
+    }
+
     /// Waits for every chunk in flight and completes `references` with their stored sizes and hashes.
     func complete(_ references: [ChunkReference]) async throws(BackupError) -> [ChunkReference] {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -104,8 +111,11 @@ final class ChunkWriter: Sendable {
         let hash = Array(SHA256.hash(data: stored)).hexString
         let url = ChunkPaths.file(for: id, in: directory)
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
+            // Not intermediate: a removed (cancelled) backup directory must not be recreated.
+            let parent = url.deletingLastPathComponent()
+            if !FileManager.default.fileExists(atPath: parent.path) {
+                try? FileManager.default.createDirectory(at: parent, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+            }
             try SecureFile.write(Data(stored), to: url)
         } catch {
             throw BackupError(.storage, "cannot write chunk \(id.prefix(12)): \(error.localizedDescription)")

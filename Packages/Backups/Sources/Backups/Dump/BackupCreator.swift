@@ -31,10 +31,14 @@ struct BackupCreator {
         } catch {
             throw BackupError(.storage, "cannot create \(partial.path): \(error.localizedDescription)")
         }
+        var writer: ChunkWriter?
         do {
+            try FileManager.default.createDirectory(at: partial.appendingPathComponent("chunks"), withIntermediateDirectories: false,
+                                                    attributes: [.posixPermissions: 0o700])
             let codec = config.compression
             let chunks = ChunkWriter(backupID: id, directory: partial, codec: codec,
                                      level: config.compressionLevel ?? codec.defaultLevel, key: key, reusable: reusable)
+            writer = chunks
             let sink = DumpSink(chunks: chunks, progress: progress)
             let connection = try await Database.connect(configuration)
             let serverVersion: String
@@ -67,6 +71,7 @@ struct BackupCreator {
             progress.phase("done")
             return try StoredBackup.open(final, verify: true)
         } catch {
+            await writer?.drain()
             try? FileManager.default.removeItem(at: partial)
             throw BackupError.wrap(error, "backup of \(databaseName) failed")
         }
