@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(path: "Packages/Drivers"),
         .package(path: "Packages/JSONRPC"),
+        .package(path: "Packages/Schema"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
@@ -22,6 +23,7 @@ let package = Package(
             name: "DBMServer",
             dependencies: [
                 .product(name: "Drivers", package: "Drivers"),
+                .product(name: "Schema", package: "Schema"),
                 .product(name: "JSONRPC", package: "JSONRPC"),
                 .product(name: "JSONRPCServer", package: "JSONRPC"),
                 .product(name: "Logging", package: "swift-log"),
@@ -45,6 +47,8 @@ let package = Package(
             ],
             path: "Tools/dbm-client/Sources/dbm-client"
         ),
+        // `make bench`: protocol latency, pipelined throughput and execute_query over stdio.
+        .executableTarget(name: "ServerBench", path: "Tests/Benchmarks/ServerBench"),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

@@ -13,6 +13,13 @@ trap 'scripts/test-servers.sh stop' EXIT
 # shellcheck disable=SC1091
 source .tmp/test-env.sh
 
+# Prints a test log's failures and its totals (XCTest and Swift Testing).
+report() {
+    grep -E "error:|: failed|with [1-9][0-9]* failures?|✘|skipped" "$1" | grep -v "with 0 failures" | head -40
+    grep -E "Executed [0-9]+ tests?, with" "$1" | tail -1
+    grep -E "^✔ Test run with [0-9]+ tests|^✘ Test run with" "$1" | tail -1
+}
+
 packages="${DBM_TEST_PACKAGES:-Drivers JSONRPC Schema Migrations Backups Monitoring}"
 failed=()
 summary=()
@@ -22,20 +29,26 @@ for pkg in $packages; do
     # A package whose Tests/ holds no test yet has nothing to run.
     if [ -z "$(find "$dir/Tests" -name '*.swift' 2>/dev/null | head -1)" ]; then continue; fi
     echo "=== swift test: $pkg"
-    if swift test --package-path "$dir" 2>&1 | tee ".tmp/test-$pkg.log" | grep -E "error:|failed|passed|skipped|Executed|✘" ; then :; fi
-    if [ "${PIPESTATUS[0]}" -ne 0 ]; then failed+=("$pkg"); fi
-    summary+=("$pkg: $(grep -E 'Executed [0-9]+ tests' ".tmp/test-$pkg.log" | tail -1 | sed 's/^[[:space:]]*//')")
+    swift test --package-path "$dir" > ".tmp/test-$pkg.log" 2>&1
+    rc=$?
+    report ".tmp/test-$pkg.log"
+    if [ "$rc" -ne 0 ]; then failed+=("$pkg"); fi
+    summary+=("$pkg: $(grep -E 'Executed [0-9]+ tests?, with' ".tmp/test-$pkg.log" | tail -1 | sed 's/^[[:space:]]*//') $(grep -E '^. Test run with' ".tmp/test-$pkg.log" | tail -1)")
 done
 
 echo "=== swift test: root (integration tests)"
 if swift build 2>&1 | tail -3 && [ "${PIPESTATUS[0]}" -eq 0 ]; then
-    swift test 2>&1 | tee .tmp/test-root.log | grep -E "error:|failed|passed|skipped|Executed|✘"
-    [ "${PIPESTATUS[0]}" -ne 0 ] && failed+=("integration")
-    summary+=("integration: $(grep -E 'Executed [0-9]+ tests' .tmp/test-root.log | tail -1 | sed 's/^[[:space:]]*//')")
+    swift test > .tmp/test-root.log 2>&1
+    rc=$?
+    report .tmp/test-root.log
+    [ "$rc" -ne 0 ] && failed+=("integration")
+    summary+=("integration: $(grep -E 'Executed [0-9]+ tests?, with' .tmp/test-root.log | tail -1 | sed 's/^[[:space:]]*//')")
 
     echo "=== pytest: Tests/python (dbm-server driven from Python over stdio)"
-    DBM_SERVER="$root/.build/debug/dbm-server" python3 -m pytest -q Tests/python 2>&1 | tee .tmp/test-python.log | tail -15
-    rc=${PIPESTATUS[0]}
+    DBM_SERVER="$root/.build/debug/dbm-server" python3 -m pytest -q -p no:cacheprovider Tests/python > .tmp/test-python.log 2>&1
+    rc=$?
+    tail -15 .tmp/test-python.log
+    summary+=("python: $(tail -1 .tmp/test-python.log)")
     # pytest exits 5 when it collected no test; that is a failure here too.
     [ "$rc" -ne 0 ] && failed+=("python")
 else

@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "Drivers", targets: ["Drivers"]),
         .library(name: "DatabaseDriver", targets: ["DatabaseDriver"]),
         .library(name: "DriverTestSupport", targets: ["DriverTestSupport"]),
+        .executable(name: "DriversBench", targets: ["DriversBench"]),
     ],
     targets: [
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
@@ -24,6 +25,9 @@ let package = Package(
         .target(name: "Drivers", dependencies: ["DatabaseDriver", "SQLiteDriver", "PostgreSQLDriver", "MySQLDriver"]),
         // Test databases (from DBM_TEST_POSTGRES_URL / DBM_TEST_MYSQL_URL), scratch databases, fixtures, temporary directories.
         .target(name: "DriverTestSupport", dependencies: ["DatabaseDriver"]),
+
+        // `make bench`: streams a query through the driver and reports time and peak memory.
+        .executableTarget(name: "DriversBench", dependencies: ["Drivers"]),
 
         .testTarget(name: "DatabaseDriverTests", dependencies: ["DatabaseDriver"]),
         .testTarget(name: "DriversTests", dependencies: ["Drivers", "DriverTestSupport"]),

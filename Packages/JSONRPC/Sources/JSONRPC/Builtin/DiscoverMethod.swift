@@ -11,8 +11,10 @@ public enum DiscoverMethod: RPCMethod {
 
 /// An OpenRPC document as a method result; its schema is the OpenRPC meta-schema.
 public struct OpenRPCDocumentValue: Codable, Sendable, Hashable, JSONSchemaProviding {
+    /// The document.
     public var document: JSONValue
 
+    /// Wraps a document.
     public init(document: JSONValue) {
         self.document = document
     }

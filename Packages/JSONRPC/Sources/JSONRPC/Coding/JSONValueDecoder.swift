@@ -8,6 +8,7 @@ public struct JSONValueDecoder: Sendable {
     /// Values made available to `init(from:)` implementations through `Decoder.userInfo`.
     public var userInfo: [CodingUserInfoKey: any Sendable] = [:]
 
+    /// A decoder with empty `userInfo`.
     public init() {}
 
     /// Decodes a `T` from `value`.

@@ -7,6 +7,7 @@ public struct JSONValueEncoder: Sendable {
     /// Values made available to `encode(to:)` implementations through `Encoder.userInfo`.
     public var userInfo: [CodingUserInfoKey: any Sendable] = [:]
 
+    /// An encoder with empty `userInfo`.
     public init() {}
 
     /// Encodes `value` into a JSON value.

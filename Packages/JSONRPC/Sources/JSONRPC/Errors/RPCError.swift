@@ -11,6 +11,7 @@ public struct RPCError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Optional structured details (for dbm, `{"type": "<spec class name>", ...}`).
     public var data: JSONValue?
 
+    /// Creates an error object.
     public init(code: Int, message: String, data: JSONValue? = nil) {
         self.code = code
         self.message = message

@@ -8,9 +8,12 @@ public enum RPCMessage: Sendable, Hashable {
 /// Why a JSON value is not a valid JSON-RPC message, with the id to answer with
 /// (the message's own id when it could be read, null otherwise).
 public struct InvalidMessage: Error, Sendable, Hashable {
+    /// The id to answer with.
     public let id: RequestID
+    /// The -32600 error describing the problem.
     public let error: RPCError
 
+    /// Creates the description of an invalid message.
     public init(id: RequestID, error: RPCError) {
         self.id = id
         self.error = error

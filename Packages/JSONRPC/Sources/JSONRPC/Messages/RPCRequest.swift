@@ -1,10 +1,13 @@
 /// A JSON-RPC request: a call that expects a response carrying the same ``id``.
 public struct RPCRequest: Sendable, Hashable {
+    /// The id the response will carry.
     public var id: RequestID
+    /// The method name.
     public var method: String
     /// The `params` member as sent (`nil` when absent). Methods decode absent or null params as `{}`.
     public var params: JSONValue?
 
+    /// Creates a request.
     public init(id: RequestID, method: String, params: JSONValue? = nil) {
         self.id = id
         self.method = method
@@ -26,9 +29,12 @@ public struct RPCRequest: Sendable, Hashable {
 
 /// A JSON-RPC notification: a call without an id, which is never answered.
 public struct RPCNotification: Sendable, Hashable {
+    /// The method name.
     public var method: String
+    /// The `params` member as sent (`nil` when absent).
     public var params: JSONValue?
 
+    /// Creates a notification.
     public init(method: String, params: JSONValue? = nil) {
         self.method = method
         self.params = params

@@ -1,8 +1,11 @@
 /// A JSON-RPC response: the result of the request with the same ``id``, or its error.
 public struct RPCResponse: Sendable, Hashable {
+    /// The id of the request answered (null when it could not be read).
     public var id: RequestID
+    /// The result or the error.
     public var outcome: Result<JSONValue, RPCError>
 
+    /// Creates a response.
     public init(id: RequestID, outcome: Result<JSONValue, RPCError>) {
         self.id = id
         self.outcome = outcome

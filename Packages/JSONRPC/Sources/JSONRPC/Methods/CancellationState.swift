@@ -5,6 +5,7 @@ import Synchronization
 public final class CancellationState: Sendable {
     private let flag = Atomic<Bool>(false)
 
+    /// A flag that is not cancelled yet.
     public init() {}
 
     /// Marks the request cancelled. Idempotent.

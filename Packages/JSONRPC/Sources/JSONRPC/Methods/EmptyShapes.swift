@@ -1,5 +1,6 @@
 /// Params for a method that takes none. Decodes from anything (absent, null, `{}`, extra members).
 public struct EmptyParams: Codable, Sendable, Hashable, JSONSchemaProviding {
+    /// The (only) empty params value.
     public init() {}
     public init(from decoder: any Decoder) throws {}
     public func encode(to encoder: any Encoder) throws {
@@ -10,6 +11,7 @@ public struct EmptyParams: Codable, Sendable, Hashable, JSONSchemaProviding {
 
 /// The result of a method that only reports success: encodes as `{}`.
 public struct EmptyResult: Codable, Sendable, Hashable, JSONSchemaProviding {
+    /// The (only) empty result value.
     public init() {}
     public init(from decoder: any Decoder) throws {}
     public func encode(to encoder: any Encoder) throws {
@@ -20,6 +22,7 @@ public struct EmptyResult: Codable, Sendable, Hashable, JSONSchemaProviding {
 
 /// A result that is always JSON `null` (LSP's `shutdown` answers this way).
 public struct NullResult: Codable, Sendable, Hashable, JSONSchemaProviding {
+    /// The (only) null result value.
     public init() {}
     public init(from decoder: any Decoder) throws {}
     public func encode(to encoder: any Encoder) throws {

@@ -17,6 +17,7 @@ public struct MethodRegistry: Sendable {
         "initialize", "initialized", "shutdown", "exit", "$/cancelRequest", "$/progress", "rpc.discover",
     ]
 
+    /// An empty registry.
     public init() {}
 
     /// Registers the handler for `method`.
@@ -94,6 +95,7 @@ public struct MethodRegistry: Sendable {
 
 /// A registered request method: its description and its type-erased handler.
 public struct RegisteredMethod: Sendable {
+    /// What OpenRPC says about the method.
     public let descriptor: MethodDescriptor
     private let handler: @Sendable (JSONValue?, RequestContext) async throws -> JSONValue
 
@@ -111,6 +113,7 @@ public struct RegisteredMethod: Sendable {
 
 /// A registered notification: its description and its type-erased handler.
 public struct RegisteredNotification: Sendable {
+    /// What OpenRPC says about the notification.
     public let descriptor: MethodDescriptor
     private let handler: @Sendable (JSONValue?, NotificationContext) async throws -> Void
 

@@ -11,6 +11,7 @@ public struct ProgressReporter: Sendable {
     /// The notification method used for progress.
     public static let method = "$/progress"
 
+    /// A reporter for `token` (no-op when `nil`) that sends through `sink`.
     public init(token: JSONValue?, sink: @escaping NotificationSink) {
         self.token = token
         self.sink = sink

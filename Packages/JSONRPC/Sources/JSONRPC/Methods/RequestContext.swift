@@ -55,6 +55,7 @@ public struct NotificationContext: Sendable {
     public let method: String
     private let sink: NotificationSink
 
+    /// Creates a context. The server does this for each notification; tests can build one directly.
     public init(method: String, notificationSink: @escaping NotificationSink = { _ in }) {
         self.method = method
         self.sink = notificationSink

@@ -1,9 +1,13 @@
 /// The `info` object of an OpenRPC document.
 public struct OpenRPCInfo: Sendable, Hashable {
+    /// The API's title (the server's name by default).
     public var title: String
+    /// The API's version.
     public var version: String
+    /// A longer description (Markdown).
     public var description: String?
 
+    /// Creates the info object.
     public init(title: String, version: String, description: String? = nil) {
         self.title = title
         self.version = version

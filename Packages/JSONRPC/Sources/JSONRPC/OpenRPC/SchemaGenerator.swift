@@ -24,6 +24,7 @@ public final class SchemaGenerator {
     private var inProgress: [ObjectIdentifier: String] = [:]
     private var recursive: Set<ObjectIdentifier> = []
 
+    /// A generator with no components or warnings yet.
     public init() {}
 
     /// The JSON Schema of `type`'s JSON form.

@@ -35,6 +35,7 @@ public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible
     /// A short explanation, without the offset.
     public let detail: String
 
+    /// Creates a parse error.
     public init(kind: Kind, offset: Int, detail: String) {
         self.kind = kind
         self.offset = offset

@@ -13,11 +13,12 @@ final class InFlightRequests: Sendable {
     private struct State {
         var entries: [RequestID: [Entry]] = [:]
         var nextToken: UInt64 = 0
-        var activeTasks = 0
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
     private let state = Mutex(State())
+    /// Tasks started and not yet ended; atomic so the hot path can read it without the lock.
+    private let activeTasks = Atomic<Int>(0)
 
     /// Registers a request about to start; returns the token that identifies this registration.
     func register(_ id: RequestID, cancellation: CancellationState) -> UInt64 {
@@ -66,25 +67,27 @@ final class InFlightRequests: Sendable {
 
     /// Counts a task the connection is starting. Pair with ``leave()`` when it ends.
     func enter() {
-        state.withLock { $0.activeTasks += 1 }
+        activeTasks.add(1, ordering: .relaxed)
     }
 
     /// Marks a counted task as ended, waking ``waitUntilIdle()`` when none remain.
     func leave() {
+        guard activeTasks.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 else { return }
         let waiters: [CheckedContinuation<Void, Never>] = state.withLock { state in
-            state.activeTasks -= 1
-            guard state.activeTasks == 0 else { return [] }
             defer { state.idleWaiters = [] }
             return state.idleWaiters
         }
         for waiter in waiters { waiter.resume() }
     }
 
+    /// The number of counted tasks still running (a snapshot).
+    var activeTaskCount: Int { activeTasks.load(ordering: .relaxed) }
+
     /// Returns once every counted task has ended.
     func waitUntilIdle() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let idle = state.withLock { state in
-                if state.activeTasks == 0 { return true }
+                if activeTasks.load(ordering: .acquiring) == 0 { return true }
                 state.idleWaiters.append(continuation)
                 return false
             }

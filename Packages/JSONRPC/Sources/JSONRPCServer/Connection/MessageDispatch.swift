@@ -50,7 +50,7 @@ extension ConnectionLoop {
         Task {
             var responses = answered
             for task in running { responses.append(await task.value) }
-            connection.writer.sendBatch(responses)
+            await connection.writer.sendBatchCoalescing(responses)
             connection.inFlight.leave()
         }
     }
@@ -139,7 +139,14 @@ extension ConnectionLoop {
             let cancelled = cancellation.isCancelled || Task.isCancelled
             let response = RPCResponse(id: request.id, outcome: cancelled ? .failure(.requestCancelled) : outcome)
             connection.inFlight.finish(request.id, token: token)
-            if answerWhenDone { writer.send(response) }
+            if answerWhenDone {
+                // Alone, answer at once; with other tasks running, let their answers share the write.
+                if connection.inFlight.activeTaskCount > 1 {
+                    await writer.sendCoalescing(response)
+                } else {
+                    writer.send(response)
+                }
+            }
             connection.inFlight.leave()
             return response
         }

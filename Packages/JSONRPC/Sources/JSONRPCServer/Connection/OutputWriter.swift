@@ -2,17 +2,21 @@ import JSONRPC
 import Logging
 import Synchronization
 
-/// Serializes every outgoing message onto one file descriptor, never interleaving two messages.
+/// Serializes every outgoing message onto one file descriptor, never interleaving two messages, and
+/// coalesces messages that are ready together into one `write`.
 ///
-/// Whoever sends while no write is in progress writes immediately, on its own thread (no hand-off, so a lone
-/// response goes out with minimal latency). Messages sent while a write is in progress are framed into a
-/// pending buffer that the active writer flushes with one `write` per round, so bursts of responses coalesce.
+/// At most one thread writes at a time (the "flusher"); others append framed messages to a pending buffer
+/// that the flusher writes in the next round. Synchronous ``send(body:)`` flushes at once when the writer is
+/// idle (no hand-off, minimal latency). ``sendCoalescing(body:)``, used for answers produced by request
+/// tasks, first yields once, so answers of other tasks that are already runnable join the same write: under
+/// pipelined load many answers go out per system call. Messages from one producer keep their order.
 /// After a write error (the client closed its end) output is dropped and logged once.
 final class OutputWriter: Sendable {
     private struct State {
         var framing = Framing.newlineDelimited
         var pending: [UInt8] = []
-        var writing = false
+        /// A flush is scheduled or running; `pending` is only non-empty while this is set.
+        var busy = false
         var failed = false
     }
 
@@ -30,13 +34,12 @@ final class OutputWriter: Sendable {
         state.withLock { $0.framing = framing }
     }
 
+    /// Writes a response now (or as part of the running flush).
     func send(_ response: RPCResponse) {
-        var body: [UInt8] = []
-        body.reserveCapacity(128)
-        response.serialize(into: &body)
-        send(body: body)
+        send(body: Self.body(of: response))
     }
 
+    /// Writes a notification now (or as part of the running flush).
     func send(_ notification: RPCNotification) {
         var body: [UInt8] = []
         body.reserveCapacity(128)
@@ -44,44 +47,83 @@ final class OutputWriter: Sendable {
         send(body: body)
     }
 
+    /// Writes a response, letting answers that are ready at the same time share the write.
+    func sendCoalescing(_ response: RPCResponse) async {
+        await sendCoalescing(body: Self.body(of: response))
+    }
+
+    /// Writes a batch answer, letting answers that are ready at the same time share the write.
+    func sendBatchCoalescing(_ responses: [RPCResponse]) async {
+        var body: [UInt8] = []
+        RPCResponse.serializeBatch(responses, into: &body)
+        await sendCoalescing(body: body)
+    }
+
+    /// Writes a batch answer now (or as part of the running flush).
     func sendBatch(_ responses: [RPCResponse]) {
         var body: [UInt8] = []
         RPCResponse.serializeBatch(responses, into: &body)
         send(body: body)
     }
 
-    /// Frames and writes one message body.
+    /// Frames and writes one message body now, or hands it to the running flush.
     func send(body: [UInt8]) {
         let framing: Framing? = state.withLock { state in
             if state.failed { return nil }
-            if state.writing {
+            if state.busy {
                 state.framing.frame(body, into: &state.pending)
                 return nil
             }
-            state.writing = true
+            state.busy = true
             return state.framing
         }
         guard let framing else { return }
         var chunk: [UInt8] = []
         chunk.reserveCapacity(body.count + 32)
         framing.frame(body, into: &chunk)
+        flush(startingWith: chunk)
+    }
+
+    /// Frames one message body into the pending buffer and, unless a flush is already scheduled, flushes
+    /// after letting other runnable tasks add theirs.
+    func sendCoalescing(body: [UInt8]) async {
+        let mustFlush: Bool = state.withLock { state in
+            if state.failed { return false }
+            state.framing.frame(body, into: &state.pending)
+            if state.busy { return false }
+            state.busy = true
+            return true
+        }
+        guard mustFlush else { return }
+        await Task.yield()
+        let chunk: [UInt8] = state.withLock { state in
+            var taken: [UInt8] = []
+            swap(&taken, &state.pending)
+            return taken
+        }
+        flush(startingWith: chunk)
+    }
+
+    /// Writes `chunk`, then whatever was appended meanwhile, until nothing is pending. Called by the flusher.
+    private func flush(startingWith chunk: [UInt8]) {
+        var chunk = chunk
         while true {
-            let error = chunk.withUnsafeBytes { FileDescriptorIO.writeAll(fd, $0) }
-            let next: [UInt8]? = state.withLock { state in
+            let error = chunk.isEmpty ? nil : chunk.withUnsafeBytes { FileDescriptorIO.writeAll(fd, $0) }
+            let more: Bool = state.withLock { state in
                 if error != nil {
                     state.failed = true
                     state.pending = []
-                    state.writing = false
-                    return nil
+                    state.busy = false
+                    return false
                 }
                 guard !state.pending.isEmpty else {
-                    state.writing = false
-                    return nil
+                    state.busy = false
+                    return false
                 }
-                // Hand the written buffer back for reuse and take the pending one.
+                // Take the pending bytes; hand the written buffer back for reuse.
                 chunk.removeAll(keepingCapacity: true)
                 swap(&chunk, &state.pending)
-                return chunk
+                return true
             }
             if let error {
                 logger.error("Cannot write to the client; dropping further output", metadata: [
@@ -89,8 +131,14 @@ final class OutputWriter: Sendable {
                 ])
                 return
             }
-            guard let next else { return }
-            chunk = next
+            guard more else { return }
         }
+    }
+
+    private static func body(of response: RPCResponse) -> [UInt8] {
+        var body: [UInt8] = []
+        body.reserveCapacity(128)
+        response.serialize(into: &body)
+        return body
     }
 }

@@ -18,10 +18,13 @@ import Synchronization
 /// exit(code)
 /// ```
 public final class RPCServer: Sendable {
+    /// The application's methods.
     public let registry: MethodRegistry
+    /// How the server presents itself and behaves.
     public let configuration: ServerConfiguration
     private let cachedDocument = Mutex<JSONValue?>(nil)
 
+    /// Creates a server; nothing runs until ``run(input:output:)``.
     public init(registry: MethodRegistry, configuration: ServerConfiguration) {
         self.registry = registry
         self.configuration = configuration

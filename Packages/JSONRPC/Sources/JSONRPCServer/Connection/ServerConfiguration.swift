@@ -24,6 +24,11 @@ public struct ServerConfiguration: Sendable {
     /// Turns errors that are not ``RPCError``s into the error sent to the client.
     /// Default: -32603 with the error's description and `data.type` = its type name.
     public var errorMapper: @Sendable (any Error) -> RPCError
+    /// Sees the client's `initialize` params before the server answers (to note the client, or pick a
+    /// protocol variant). Throwing refuses the session: the error (an ``RPCError`` as is, anything else
+    /// through ``errorMapper``) is the answer and the server keeps waiting for `initialize`.
+    /// - Important: runs on the reader thread, in message order; keep it quick and non-blocking.
+    public var onInitialize: @Sendable (InitializeMethod.Params) throws -> Void
     /// Called once when ``RPCServer/run(input:output:)`` ends, after running requests finished;
     /// close databases and connections here.
     public var onShutdown: @Sendable () async -> Void
@@ -39,6 +44,7 @@ public struct ServerConfiguration: Sendable {
         case cancel
     }
 
+    /// A configuration with the defaults described on each property.
     public init(
         serverInfo: ServerInfo,
         protocolVersion: String = "1.0",
@@ -54,6 +60,7 @@ public struct ServerConfiguration: Sendable {
         self.requiresInitialize = true
         self.pendingRequestsAtEndOfInput = .finish
         self.errorMapper = ServerConfiguration.defaultErrorMapper
+        self.onInitialize = { _ in }
         self.onShutdown = {}
         self.logger = logger
     }

@@ -5,7 +5,8 @@ import Logging
 /// They run inline on the reader thread, in message order, so a request sent right after `initialize`
 /// already sees the session running.
 extension ConnectionLoop {
-    /// `initialize`: records the client and answers server info, protocol version and capabilities.
+    /// `initialize`: shows the params to the application's hook, then answers server info, protocol version
+    /// and capabilities.
     func initialize(_ request: RPCRequest) -> RPCResponse {
         let params: InitializeMethod.Params
         do {
@@ -13,13 +14,19 @@ extension ConnectionLoop {
         } catch {
             return RPCResponse(id: request.id, error: error as? RPCError ?? .invalidParams("\(error)"))
         }
+        let configuration = connection.configuration
+        do {
+            try configuration.onInitialize(params)
+        } catch {
+            logger.warning("The application refused initialize", metadata: ["error": "\(error)"])
+            return RPCResponse(id: request.id, error: error as? RPCError ?? configuration.errorMapper(error))
+        }
         lifecycle.didInitialize()
         logger.info("Client initialized the session", metadata: [
             "client": "\(params.clientInfo?.name ?? "unknown")",
             "clientVersion": "\(params.clientInfo?.version ?? "unknown")",
             "protocolVersion": "\(params.protocolVersion ?? "unspecified")",
         ])
-        let configuration = connection.configuration
         let result = InitializeMethod.Result(
             serverInfo: configuration.serverInfo, protocolVersion: configuration.protocolVersion,
             capabilities: configuration.capabilities)

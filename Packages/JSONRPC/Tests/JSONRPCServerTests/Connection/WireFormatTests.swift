@@ -41,8 +41,8 @@ import Testing
 
     @Test(arguments: [
         (Array(#"{"jsonrpc":"2.0","id":1,"method":"test.add""#.utf8), "Unexpected end of input"),
-        (Array(#"{"jsonrpc":"2.0","id":1,"method":"#.utf8) + [0x22, 0xC3, 0x28, 0x22, 0x7D], "Invalid UTF-8 in string at byte offset 32"),
-        (Array("not json".utf8), "Unexpected 'n' at byte offset 0"),
+        (Array(#"{"jsonrpc":"2.0","id":1,"method":"#.utf8) + [0x22, 0xC3, 0x28, 0x22, 0x7D], "Invalid UTF-8 in string at byte offset 34"),
+        (Array("not json".utf8), "Unexpected 'o' at byte offset 1"),
     ] as [([UInt8], String)])
     func answersParseErrorsWithANullId(body: [UInt8], detail: String) async throws {
         let harness = ServerHarness(requiresInitialize: false)

@@ -34,6 +34,7 @@ final class ServerHarness: Sendable {
     private let serverWrite: Int32
     private let clientRead: Int32
     private let received = ReceivedBox()
+    private let writeQueue = DispatchQueue(label: "test.client.write")
     private let inputClosed = Atomic<Bool>(false)
     private let runTask: Task<Int32, Never>
     private let outputDone: Task<Void, Never>
@@ -104,14 +105,18 @@ final class ServerHarness: Sendable {
 
     // MARK: Client side
 
-    /// Writes `text` to the server as is.
+    /// Writes `bytes` to the server as is. The write happens on a serial queue, in order: a blocking write
+    /// on the test's own thread could starve the cooperative pool the server needs to start.
     func sendRaw(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(clientWrite, buffer.baseAddress! + offset, buffer.count - offset)
-                precondition(written > 0, "write to server failed")
-                offset += written
+        let fd = clientWrite
+        writeQueue.async {
+            bytes.withUnsafeBytes { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                    guard written > 0 else { return }
+                    offset += written
+                }
             }
         }
     }
@@ -126,9 +131,11 @@ final class ServerHarness: Sendable {
         sendRaw("Content-Length: \(json.utf8.count)\r\n\r\n" + json)
     }
 
-    /// Closes the server's input (end of input).
+    /// Closes the server's input (end of input), after the writes already queued.
     func closeInput() {
-        if !inputClosed.exchange(true, ordering: .acquiringAndReleasing) { close(clientWrite) }
+        guard !inputClosed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        let fd = clientWrite
+        writeQueue.async { close(fd) }
     }
 
     /// The next message the server wrote.
@@ -177,6 +184,7 @@ final class ServerHarness: Sendable {
         }
         guard let code else { throw Timeout(what: "the server to return from run()") }
         closeInput()
+        writeQueue.sync {}
         close(serverRead)
         close(serverWrite)  // lets the output thread see the end
         await outputDone.value

@@ -23,6 +23,19 @@ public enum MethodCatalog {
         add(DatabaseConnectionGetConnectionInfo.self, DatabaseConnectionGetConnectionInfo.handle)
         add(DatabaseConnectionClose.self, DatabaseConnectionClose.handle)
 
+        add(GenerateSchemaMethod.self, GenerateSchemaMethod.handle)
+        add(GenerateSchemaFromModelsMethod.self, GenerateSchemaFromModelsMethod.handle)
+        add(SchemaGeneratorGenerateFromModels.self, SchemaGeneratorGenerateFromModels.handle)
+        add(SchemaGeneratorGenerateMigrations.self, SchemaGeneratorGenerateMigrations.handle)
+        add(SchemaGeneratorValidateSchema.self, SchemaGeneratorValidateSchema.handle)
+        add(SchemaGeneratorExportSchema.self, SchemaGeneratorExportSchema.handle)
+        add(SchemaGeneratorImportSchema.self, SchemaGeneratorImportSchema.handle)
+        add(SchemaGeneratorInspectDatabase.self, SchemaGeneratorInspectDatabase.handle)
+        add(SchemaDefinitionToSQL.self, SchemaDefinitionToSQL.handle)
+        add(SchemaDefinitionValidate.self, SchemaDefinitionValidate.handle)
+        add(SchemaDefinitionDiff.self, SchemaDefinitionDiff.handle)
+        add(SchemaDefinitionApplyToDatabase.self, SchemaDefinitionApplyToDatabase.handle)
+
         let managerMethods = registry.descriptors.map(\.name).filter { $0.hasPrefix("DatabaseManager.") }.sorted()
         add(ManageDatabases.self) { params, state in try await ManageDatabases.handle(params, state, methods: managerMethods) }
         return registry

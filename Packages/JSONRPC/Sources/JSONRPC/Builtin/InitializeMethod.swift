@@ -3,13 +3,20 @@
 public enum InitializeMethod: RPCMethod {
     /// What the client says about itself (LSP-style). Every member is optional; unknown ones are ignored.
     public struct Params: Codable, Sendable, Hashable {
+        /// The client's process id.
         public var processId: Int?
+        /// The client's name and version.
         public var clientInfo: ClientInfo?
+        /// The protocol version the client speaks.
         public var protocolVersion: String?
+        /// What the client supports; application-defined.
         public var capabilities: JSONValue?
+        /// Free-form options for the application.
         public var initializationOptions: JSONValue?
+        /// The trace level the client wants (LSP: "off", "messages", "verbose").
         public var trace: String?
 
+        /// Creates initialize params (clients and tests).
         public init(
             processId: Int? = nil, clientInfo: ClientInfo? = nil, protocolVersion: String? = nil,
             capabilities: JSONValue? = nil, initializationOptions: JSONValue? = nil, trace: String? = nil
@@ -25,11 +32,14 @@ public enum InitializeMethod: RPCMethod {
 
     /// The server's answer.
     public struct Result: Codable, Sendable, Hashable {
+        /// The server's name and version.
         public var serverInfo: ServerInfo
+        /// The protocol version the server speaks.
         public var protocolVersion: String
         /// Application-defined capabilities.
         public var capabilities: JSONValue
 
+        /// Creates an initialize result.
         public init(serverInfo: ServerInfo, protocolVersion: String, capabilities: JSONValue) {
             self.serverInfo = serverInfo
             self.protocolVersion = protocolVersion
@@ -51,9 +61,12 @@ public enum InitializeMethod: RPCMethod {
 
 /// Who the client is.
 public struct ClientInfo: Codable, Sendable, Hashable {
+    /// The client's name, e.g. "dbm-client".
     public var name: String
+    /// The client's version.
     public var version: String?
 
+    /// Creates client info.
     public init(name: String, version: String? = nil) {
         self.name = name
         self.version = version
@@ -62,64 +75,14 @@ public struct ClientInfo: Codable, Sendable, Hashable {
 
 /// Who the server is.
 public struct ServerInfo: Codable, Sendable, Hashable {
+    /// The server's name, e.g. "dbm-server".
     public var name: String
+    /// The server's version.
     public var version: String
 
+    /// Creates server info.
     public init(name: String, version: String) {
         self.name = name
         self.version = version
-    }
-}
-
-/// `initialized`: the client acknowledges the `initialize` answer. No reply.
-public enum InitializedNotification: RPCNotificationMethod {
-    public static let name = "initialized"
-    public static let summary = "Acknowledges the initialize answer; the session is ready."
-    public static let tags = ["lifecycle"]
-}
-
-/// `shutdown`: asks the server to stop accepting requests; answers `null`. Requests after it fail with -32600.
-public enum ShutdownMethod: RPCMethod {
-    public typealias Result = NullResult
-
-    public static let name = "shutdown"
-    public static let summary = "Stops accepting requests; the client should then send 'exit'."
-    public static let tags = ["lifecycle"]
-}
-
-/// `exit`: ends the server process: exit code 0 after `shutdown`, 1 without.
-public enum ExitNotification: RPCNotificationMethod {
-    public static let name = "exit"
-    public static let summary = "Ends the server; the exit code is 0 after shutdown and 1 otherwise."
-    public static let tags = ["lifecycle"]
-}
-
-/// `$/cancelRequest`: cancels a running request, which then answers -32800. Unknown or finished ids are ignored.
-public enum CancelRequestNotification: RPCNotificationMethod {
-    public struct Params: Codable, Sendable, Hashable {
-        public var id: RequestID
-
-        public init(id: RequestID) {
-            self.id = id
-        }
-    }
-
-    public static let name = "$/cancelRequest"
-    public static let summary = "Cancels the running request with the given id; it then answers -32800."
-    public static let paramDescriptions = ["id": "The id of the request to cancel."]
-    public static let tags = ["lifecycle"]
-}
-
-/// The server's own methods, as they appear in its OpenRPC document.
-public enum BuiltinMethods {
-    public static var descriptors: [MethodDescriptor] {
-        [
-            MethodDescriptor(InitializeMethod.self),
-            MethodDescriptor(notification: InitializedNotification.self),
-            MethodDescriptor(ShutdownMethod.self),
-            MethodDescriptor(notification: ExitNotification.self),
-            MethodDescriptor(notification: CancelRequestNotification.self),
-            MethodDescriptor(DiscoverMethod.self),
-        ]
     }
 }
