@@ -9,16 +9,19 @@ final class EntryWriter {
     let kind: Manifest.Entry.Kind
     let name: String
     let insertPrefix: String?
+    let copyStatement: String?
     private let chunks: ChunkWriter
     private var chunker = ContentDefinedChunker()
     private var references: [ChunkReference] = []
     private var checksum = RowChecksum()
     private var pending: [UInt8] = []
 
-    init(kind: Manifest.Entry.Kind, name: String, insertPrefix: String? = nil, chunks: ChunkWriter) {
+    init(kind: Manifest.Entry.Kind, name: String, insertPrefix: String? = nil, copyStatement: String? = nil,
+         chunks: ChunkWriter) {
         self.kind = kind
         self.name = name
         self.insertPrefix = insertPrefix
+        self.copyStatement = copyStatement
         self.chunks = chunks
         pending.reserveCapacity(64 * 1024)
     }
@@ -36,8 +39,26 @@ final class EntryWriter {
         try append(Frame(.row, tuple))
     }
 
+    /// Appends whole rows of PostgreSQL COPY text data (each ending with a newline), one `D` frame per row.
+    func copyRows(_ block: UnsafeRawBufferPointer) throws(BackupError) {
+        var start = 0
+        var index = 0
+        let count = block.count
+        while index < count {
+            if block[index] == 0x0A {
+                let row = UnsafeRawBufferPointer(rebasing: block[start..<index])
+                checksum.add(row)
+                Frame.encode(.copyRow, row, into: &pending)
+                start = index + 1
+            }
+            index += 1
+        }
+        guard start == count else { throw BackupError(.database, "COPY data for \(name) ends inside a row") }
+        if pending.count >= 64 * 1024 { try flush() }
+    }
+
     func append(_ frame: Frame) throws(BackupError) {
-        pending.append(contentsOf: frame.encoded)
+        frame.text.withUnsafeBytes { Frame.encode(frame.kind, $0, into: &pending) }
         if pending.count >= 64 * 1024 { try flush() }
     }
 
@@ -50,7 +71,8 @@ final class EntryWriter {
     func finish() throws(BackupError) -> (entry: Manifest.Entry, rows: Int64, checksum: String) {
         try flush()
         if let last = chunker.finish() { references.append(try chunks.store(last)) }
-        let entry = Manifest.Entry(kind: kind, name: name, insertPrefix: insertPrefix, chunks: references)
+        let entry = Manifest.Entry(kind: kind, name: name, insertPrefix: insertPrefix, copyStatement: copyStatement,
+                                   chunks: references)
         return (entry, checksum.count, checksum.hex)
     }
 }
@@ -63,6 +85,10 @@ struct RowChecksum: Sendable {
     private var xor: UInt64 = 0
 
     mutating func add(_ row: [UInt8]) {
+        row.withUnsafeBytes { add($0) }
+    }
+
+    mutating func add(_ row: UnsafeRawBufferPointer) {
         let digest = SHA256.hash(data: row)
         var value: UInt64 = 0
         for byte in digest.prefix(8) { value = value << 8 | UInt64(byte) }

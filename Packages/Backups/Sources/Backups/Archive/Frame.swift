@@ -11,6 +11,8 @@ public struct Frame: Sendable, Hashable {
         case compound = 0x43  // C
         /// One row as a parenthesised list of SQL literals, `('a',1,NULL)`, for the entry's INSERT prefix.
         case row = 0x52  // R
+        /// One row in PostgreSQL's COPY text format, without its newline, for the entry's `copyStatement`.
+        case copyRow = 0x44  // D
     }
 
     public var kind: Kind
@@ -27,12 +29,28 @@ public struct Frame: Sendable, Hashable {
     var encoded: [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(text.count + 12)
+        text.withUnsafeBytes { Self.encode(kind, $0, into: &out) }
+        return out
+    }
+
+    /// Appends a frame's wire bytes to `out` without building a `Frame`.
+    static func encode(_ kind: Kind, _ text: UnsafeRawBufferPointer, into out: inout [UInt8]) {
         out.append(kind.rawValue)
-        out.append(contentsOf: String(text.count).utf8)
+        var length = text.count
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(48 + length % 10)
+                length /= 10
+                count += 1
+            } while length > 0
+            for index in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[index]) }
+        }
         out.append(0x0A)
         out.append(contentsOf: text)
         out.append(0x0A)
-        return out
     }
 }
 

@@ -59,8 +59,10 @@ public struct Manifest: Sendable, Codable, Hashable {
         }
         public var kind: Kind
         public var name: String
-        /// For `tableData`: `INSERT INTO t (cols) VALUES ` (the restore appends tuples).
+        /// For `tableData` of `R` rows: `INSERT INTO t (cols) VALUES ` (the restore appends tuples).
         public var insertPrefix: String?
+        /// For `tableData` of `D` rows (PostgreSQL): `COPY t (cols) FROM STDIN`, fed the rows in COPY text format.
+        public var copyStatement: String?
         public var chunks: [ChunkReference]
     }
 
@@ -111,6 +113,7 @@ extension Manifest.Entry {
     enum CodingKeys: String, CodingKey {
         case kind, name, chunks
         case insertPrefix = "insert_prefix"
+        case copyStatement = "copy_statement"
     }
 }
 

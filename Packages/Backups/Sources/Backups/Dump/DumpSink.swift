@@ -1,3 +1,4 @@
+import Drivers
 import Foundation
 import Synchronization
 
@@ -20,8 +21,9 @@ final class DumpSink: Sendable {
     }
 
     /// A writer for a new entry.
-    func entry(_ kind: Manifest.Entry.Kind, name: String, insertPrefix: String? = nil) -> EntryWriter {
-        EntryWriter(kind: kind, name: name, insertPrefix: insertPrefix, chunks: chunks)
+    func entry(_ kind: Manifest.Entry.Kind, name: String, insertPrefix: String? = nil,
+               copyStatement: String? = nil) -> EntryWriter {
+        EntryWriter(kind: kind, name: name, insertPrefix: insertPrefix, copyStatement: copyStatement, chunks: chunks)
     }
 
     /// Ends `writer`'s stream and records its entry at position `order`; a table entry also records the
@@ -55,6 +57,14 @@ func streamRows(_ connection: any DatabaseConnection, _ sql: String, into writer
             default: throw BackupError(.database, "a row tuple query returned a non-text value")
             }
         }
+    }
+}
+
+/// Streams `COPY (query) TO STDOUT` text data into `writer` as `D` frames; the COPY stops on cancellation.
+func copyRows(_ connection: PostgreSQLConnection, _ sql: String, into writer: EntryWriter) async throws {
+    let box = UncheckedSendable(writer)
+    try await connection.copyOut(sql) { block in
+        try block.withUnsafeBytes { try box.value.copyRows($0) }
     }
 }
 

@@ -168,13 +168,15 @@ struct PostgreSQLDumper: EngineDumper {
         let q = Dialect.postgresql
         let insertable = columns.filter { $0.generated.isEmpty }
         let names = insertable.map { q.quote($0.name) }.joined(separator: ", ")
-        let overriding = insertable.contains { $0.identity == "a" } ? " OVERRIDING SYSTEM VALUE" : ""
-        let prefix = "INSERT INTO \(table.qualified) (\(names))\(overriding) VALUES "
-        let writer = sink.entry(.tableData, name: "\(table.schema).\(table.name)", insertPrefix: prefix)
+        // COPY FROM writes identity columns as given, like INSERT ... OVERRIDING SYSTEM VALUE.
+        let writer = sink.entry(.tableData, name: "\(table.schema).\(table.name)",
+                                copyStatement: insertable.isEmpty ? nil : "COPY \(table.qualified) (\(names)) FROM STDIN")
         if !insertable.isEmpty {
-            let tuple = insertable.map { "pg_catalog.quote_nullable(\(q.quote($0.name)))" }.joined(separator: " || ',' || ")
+            guard let postgres = connection as? PostgreSQLConnection else {
+                throw BackupError(.database, "the PostgreSQL dumper needs a PostgreSQL connection")
+            }
             let order = table.primaryKey.map { " ORDER BY \($0)" } ?? ""
-            try await streamRows(connection, "SELECT '(' || \(tuple) || ')' FROM ONLY \(table.qualified)\(order)", into: writer)
+            try await copyRows(postgres, "COPY (SELECT \(names) FROM ONLY \(table.qualified)\(order)) TO STDOUT", into: writer)
         }
         try sink.record(writer, order: order, table: (table.schema, table.name))
     }

@@ -77,6 +77,15 @@ struct SQLRenderer {
         let reader = backup.reader(key: nil)
         var pending: Error?
         for entry in manifest.entries {
+            if let copy = entry.copyStatement {
+                try emit(copy + ";\n")
+                try reader.frames(of: entry) { frame in
+                    guard frame.kind == .copyRow else { return }
+                    try emit(String(decoding: frame.text, as: UTF8.self) + "\n")
+                }
+                try emit("\\.\n")
+                continue
+            }
             var batch = ""
             var batchBytes = 0
             try reader.frames(of: entry) { frame in
@@ -86,6 +95,8 @@ struct SQLRenderer {
                     case .statement: try emit(text + ";\n")
                     case .compound:
                         try emit(dialect == .mysql ? "DELIMITER ;;\n\(text);;\nDELIMITER ;\n" : text + ";\n")
+                    case .copyRow:
+                        break  // only in entries with a copy statement, written above
                     case .row:
                         batch += batch.isEmpty ? (entry.insertPrefix ?? "") + text : ",\n" + text
                         batchBytes += frame.text.count

@@ -143,6 +143,21 @@ struct Restorer {
 
     /// Loads one table's rows in INSERT statements of about a megabyte, inside one transaction.
     private func loadTable(_ entry: Manifest.Entry, reader: ChunkReader, connection: any DatabaseConnection) async throws {
+        if let copy = entry.copyStatement {
+            guard let postgres = connection as? PostgreSQLConnection else {
+                throw BackupError(.invalidArgument, "COPY data restores only into PostgreSQL")
+            }
+            try await postgres.begin()
+            do {
+                let rows = try await postgres.copyIn(copy, CopyFeed(entry: entry, reader: reader).next)
+                try await postgres.commit()
+                progress.tableDone(name: entry.name, rows: rows, bytes: 0)
+            } catch {
+                try? await postgres.rollback()
+                throw error
+            }
+            return
+        }
         guard let prefix = entry.insertPrefix else { return }
         let prefixBytes = Array(prefix.utf8)
         var batch = [UInt8]()

@@ -44,4 +44,26 @@ final class PlainSQLTests: XCTestCase {
         }
         await Fixtures.drop(source); await Fixtures.drop(target)
     }
+
+    func testGzipSQLDumpOfPagilaLoadsWithPsqlThroughCopy() async throws {
+        let source = try await Fixtures.pagila()
+        let target = try await TestDatabases.scratchDatabase(using: PostgreSQLDriver(), on: TestDatabases.postgres(), prefix: "dbm_bk_sql")
+        do {
+            let manager = BackupManager(defaults: BackupConfig(destination: TestDatabases.temporaryDirectory().path, format: "sql"))
+            let record = try await manager.createBackup(of: source, params: CreateBackupParams())
+            let plain = TestDatabases.temporaryDirectory().appendingPathComponent("dump.sql")
+            try Fixtures.run("sh", ["-c", "gzip -dc '\(record.filePath)' > '\(plain.path)'"])
+            let text = try String(contentsOf: plain, encoding: .utf8)
+            XCTAssertTrue(text.contains("COPY \"public\".\"film\" ("), "table data is not written as COPY")
+            try Fixtures.run("psql", ["-q", "-X", "-v", "ON_ERROR_STOP=1", "-d", target.url, "-f", plain.path])
+            let expected = try await Fixtures.allRows(source)
+            let actual = try await Fixtures.allRows(target)
+            XCTAssertEqual(expected.keys.sorted(), actual.keys.sorted())
+            XCTAssertTrue(expected == actual, "rows loaded by psql differ from the source")
+        } catch {
+            await Fixtures.drop(source); await Fixtures.drop(target)
+            throw error
+        }
+        await Fixtures.drop(source); await Fixtures.drop(target)
+    }
 }
