@@ -14,6 +14,7 @@ let package = Package(
         .package(path: "Packages/Drivers"),
         .package(path: "Packages/JSONRPC"),
         .package(path: "Packages/Schema"),
+        .package(path: "Packages/Backups"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
@@ -24,6 +25,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Drivers", package: "Drivers"),
                 .product(name: "Schema", package: "Schema"),
+                .product(name: "Backups", package: "Backups"),
                 .product(name: "JSONRPC", package: "JSONRPC"),
                 .product(name: "JSONRPCServer", package: "JSONRPC"),
                 .product(name: "Logging", package: "swift-log"),

@@ -15,5 +15,5 @@ struct DBMClient: ParsableCommand {
               dbm-client call DatabaseManager.list_databases '{"database_url": "postgresql://postgres@127.0.0.1/postgres"}'
             """,
         version: "0.1.0",
-        subcommands: [DatabaseCommand.self, QueryCommand.self, CallCommand.self, MethodsCommand.self])
+        subcommands: [DatabaseCommand.self, QueryCommand.self, BackupCommand.self, CallCommand.self, MethodsCommand.self])
 }

@@ -14,7 +14,8 @@ public struct BackupRecord: Sendable, Codable, Hashable {
     public var encryption: String
     public var sizeMB: Double
     public var sizeBytes: Int64
-    public var createdAt: Date
+    /// ISO 8601 in UTC (`2026-11-21T06:00:00Z`).
+    public var createdAt: String
     /// `completed` for every listed backup: one being written or interrupted is never listed.
     public var status: String
     public var retentionDays: Int?
@@ -40,7 +41,7 @@ public struct BackupRecord: Sendable, Codable, Hashable {
         encryption = m.encryption
         sizeBytes = m.storedBytes
         sizeMB = (Double(m.storedBytes) / 1_048_576 * 1000).rounded() / 1000
-        createdAt = m.createdAt
+        createdAt = m.createdAt.formatted(.iso8601)
         status = "completed"
         retentionDays = m.retentionDays
         verificationHash = backup.manifestSHA256

@@ -10,6 +10,10 @@ public enum MethodCatalog {
         func add<M: RPCMethod>(_ method: M.Type, _ handler: @escaping @Sendable (M.Params, ServerState) async throws -> M.Result) {
             registry.register(method) { params, _ in try await handler(params, state) }
         }
+        /// For methods that report `$/progress` or watch their request: the handler also gets the context.
+        func add<M: RPCMethod>(_ method: M.Type, _ handler: @escaping @Sendable (M.Params, ServerState, RequestContext) async throws -> M.Result) {
+            registry.register(method) { params, context in try await handler(params, state, context) }
+        }
         add(DatabaseManagerConnect.self, DatabaseManagerConnect.handle)
         add(DatabaseManagerDisconnect.self, DatabaseManagerDisconnect.handle)
         add(DatabaseManagerExecuteQuery.self, DatabaseManagerExecuteQuery.handle)
@@ -36,8 +40,19 @@ public enum MethodCatalog {
         add(SchemaDefinitionDiff.self, SchemaDefinitionDiff.handle)
         add(SchemaDefinitionApplyToDatabase.self, SchemaDefinitionApplyToDatabase.handle)
 
+        add(BackupDatabaseMethod.self, BackupDatabaseMethod.handle)
+        add(BackupManagerCreateBackup.self, BackupManagerCreateBackup.handle)
+        add(BackupManagerRestoreBackup.self, BackupManagerRestoreBackup.handle)
+        add(BackupManagerListBackups.self, BackupManagerListBackups.handle)
+        add(BackupManagerValidateBackup.self, BackupManagerValidateBackup.handle)
+        add(BackupManagerDeleteBackup.self, BackupManagerDeleteBackup.handle)
+        add(BackupRestore.self, BackupRestore.handle)
+        add(BackupValidate.self, BackupValidate.handle)
+        add(BackupGetInfo.self, BackupGetInfo.handle)
+        add(BackupDelete.self, BackupDelete.handle)
+
         let managerMethods = registry.descriptors.map(\.name).filter { $0.hasPrefix("DatabaseManager.") }.sorted()
-        add(ManageDatabases.self) { params, state in try await ManageDatabases.handle(params, state, methods: managerMethods) }
+        add(ManageDatabases.self) { params, state, context in try await ManageDatabases.handle(params, state, context, methods: managerMethods) }
         return registry
     }
 }
