@@ -128,6 +128,51 @@ final class BackupsMethodsTests: XCTestCase {
         await TestDatabases.dropScratchDatabase(using: driver, base.with(database: targetName))
     }
 
+    func testScheduleRunDueAndPruneOverTheProtocol() async throws {
+        let source = ConnectionConfiguration(dialect: .sqlite, database: TestDatabases.temporaryDirectory().appendingPathComponent("shop.db").path)
+        try await Self.fill(source, rows: 20)
+        let directory = TestDatabases.temporaryDirectory().path
+        let server = InProcessServer()
+        try server.initialize()
+        let schedule = try server.call("BackupManager.schedule_backup", ["database_name": "shop", "schedule": "@hourly",
+            "database_url": .string(source.url), "config_path": .string(directory),
+            "backup_config": ["type": "incremental", "keep_last": 1]])
+        guard let scheduleID = schedule["schedule_id"]?.stringValue else { return XCTFail("no schedule_id: \(schedule)") }
+        XCTAssertNotNil(schedule["next_run_at"]?.stringValue)
+        do {
+            _ = try server.call("BackupManager.schedule_backup", ["database_name": "shop", "schedule": "99 * * * *",
+                "database_url": .string(source.url), "config_path": .string(directory)])
+            XCTFail("an invalid cron expression was accepted")
+        } catch let error as RPCError {
+            XCTAssertEqual(error.data?["kind"], "invalid_schedule")
+        }
+
+        let inTwoHours = Date().addingTimeInterval(7200).formatted(.iso8601)
+        let ran = try server.call("BackupManager.run_due", ["config_path": .string(directory), "now": .string(inTwoHours)])
+        XCTAssertEqual(ran["ran"]?[0]?["status"], "completed", "\(ran)")
+        XCTAssertEqual(ran["ran"]?[0]?["schedule_id"]?.stringValue, scheduleID)
+        let again = try server.call("BackupManager.run_due", ["config_path": .string(directory), "now": .string(inTwoHours)])
+        XCTAssertEqual(again["ran"], [])
+
+        // The server's background scheduler watches the directory schedule_backup used.
+        let inFourHours = Date().addingTimeInterval(4 * 3600).formatted(.iso8601)
+        let background = await server.state.backupScheduler.runDue(now: inFourHours)
+        XCTAssertEqual(background.flatMap(\.ran).map(\.status), ["completed"])
+
+        // keep_last 1 after each run: the incremental is kept, and with it the full it builds on.
+        let listed = try server.call("BackupManager.list_backups", ["config_path": .string(directory)])
+        XCTAssertEqual(listed.arrayValue?.compactMap { $0["backup_type"]?.stringValue }, ["full", "incremental"])
+        let pruned = try server.call("BackupManager.prune", ["config_path": .string(directory), "keep_last": 1, "dry_run": true])
+        XCTAssertEqual(pruned["deleted"], [])
+        XCTAssertEqual(pruned["kept"]?.arrayValue?.count, 1)
+
+        let schedules = try server.call("BackupManager.list_schedules", ["config_path": .string(directory)])
+        XCTAssertEqual(schedules.arrayValue?.count, 1)
+        _ = try server.call("BackupManager.delete_schedule", ["config_path": .string(directory), "schedule_id": .string(scheduleID)])
+        XCTAssertEqual(try server.call("BackupManager.list_schedules", ["config_path": .string(directory)]), [])
+        _ = try await server.shutdown()
+    }
+
     private static func fill(_ configuration: ConnectionConfiguration, rows: Int) async throws {
         let connection = try await Database.connect(configuration)
         defer { Task { await connection.close() } }

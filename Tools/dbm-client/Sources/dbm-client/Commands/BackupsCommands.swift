@@ -10,7 +10,8 @@ struct BackupCommand: ParsableCommand {
             Backups live in --destination (default: $DBM_BACKUP_DIR or ~/.local/share/dbm/backups). A backup is named
             by its directory or its id. Encrypted backups read their key from $DBM_BACKUP_KEY (or --key-env / --key-file).
             """,
-        subcommands: [Create.self, List.self, Info.self, Verify.self, Restore.self, Delete.self])
+        subcommands: [Create.self, List.self, Info.self, Verify.self, Restore.self, Delete.self,
+                      Schedule.self, Prune.self, RunDue.self])
 
     /// Where the backups are: `config_path` of `BackupManager(config_path)`.
     struct Location: ParsableArguments {
@@ -167,6 +168,108 @@ struct BackupCommand: ParsableCommand {
             if force { params["force"] = true }
             location.apply(to: &params)
             options.print(try options.withServer { try $0.request("BackupManager.delete_backup", params: .object(params)) })
+        }
+    }
+
+    struct Schedule: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Schedule backups of a database (cron, UTC), list schedules, or remove one.",
+            discussion: """
+                Schedules are kept in the backup directory; dbm-server runs them while it runs, and
+                `dbm-client backup run-due` lets system cron drive them. Examples:
+                  dbm-client backup schedule "30 2 * * *" --url postgresql://app@db/shop --name shop --type incremental --keep-last 14
+                  dbm-client backup schedule @daily --url sqlite:///shop.db --destination ./backups
+                  dbm-client backup schedule --list --destination ./backups
+                  dbm-client backup schedule --remove sched-1a2b3c4d5e6f --destination ./backups
+                """)
+        @Argument(help: "Five cron fields (minute hour day month weekday) or @hourly, @daily, @weekly, @monthly, @yearly.") var expression: String?
+        @Flag(help: "List the schedules instead.") var list = false
+        @Option(help: "Remove the schedule with this id instead.") var remove: String?
+        @Option(help: "The database's label in backups (default: its name).") var name: String?
+        @Option(help: "full, incremental or differential.") var type = "full"
+        @Option(help: "gzip, bz2, zstd or none.") var compression = "gzip"
+        @Option(help: "Days to keep each scheduled backup.") var retentionDays: Int?
+        @Option(help: "Keep the newest N backups of the database (older ones are pruned after each run).") var keepLast: Int?
+        @Flag(help: "Encrypt with AES-256-GCM (key from --key-env / --key-file / $DBM_BACKUP_KEY when the backup runs).") var encrypt = false
+        @OptionGroup var location: Location
+        @OptionGroup var key: KeyOptions
+        @OptionGroup var options: ClientOptions
+
+        func validate() throws {
+            if !list && remove == nil && expression == nil {
+                throw ValidationError("Give a schedule expression (e.g. \"@daily\"), --list or --remove ID.")
+            }
+        }
+
+        func run() throws {
+            var params = JSONObject()
+            location.apply(to: &params)
+            if list {
+                options.print(try options.withServer { try $0.request("BackupManager.list_schedules", params: .object(params)) })
+                return
+            }
+            if let remove {
+                params["schedule_id"] = .string(remove)
+                options.print(try options.withServer { try $0.request("BackupManager.delete_schedule", params: .object(params)) })
+                return
+            }
+            for (key, value) in try options.requiredTarget() { params[key] = value }
+            params["schedule"] = .string(expression ?? "")
+            if let name { params["database_name"] = .string(name) } else if let url = options.databaseURL {
+                let base = url.split(separator: "/").last.map(String.init) ?? url
+                params["database_name"] = .string(base.split(separator: "?").first.map(String.init)?.replacingOccurrences(of: ".db", with: "") ?? base)
+            }
+            var config: JSONObject = ["type": .string(type), "compression": .string(compression)]
+            if let retentionDays { config["retention_days"] = .integer(Int64(retentionDays)) }
+            if let keepLast { config["keep_last"] = .integer(Int64(keepLast)) }
+            if encrypt { config["encryption"] = "aes-256-gcm" }
+            if let keyEnv = key.keyEnv { config["encryption_key_env"] = .string(keyEnv) }
+            if let keyFile = key.keyFile { config["encryption_key_file"] = .string(keyFile) }
+            params["backup_config"] = .object(config)
+            options.print(try options.withServer { try $0.request("BackupManager.schedule_backup", params: .object(params)) })
+        }
+    }
+
+    struct Prune: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove backups past retention; never one a kept backup needs.",
+            discussion: """
+                Without options each backup's own retention_days applies. Examples:
+                  dbm-client backup prune --destination ./backups --keep-last 7
+                  dbm-client backup prune --database shop --retention-days 30 --dry-run
+                """)
+        @Option(help: "Only the backups of this database.") var database: String?
+        @Option(help: "Remove backups older than this many days (overrides each backup's own).") var retentionDays: Int?
+        @Option(help: "Keep the newest N backups of each database.") var keepLast: Int?
+        @Flag(help: "List what would be removed without removing it.") var dryRun = false
+        @OptionGroup var location: Location
+        @OptionGroup var options: ClientOptions
+
+        func run() throws {
+            var params = JSONObject()
+            location.apply(to: &params)
+            if let database { params["database_name"] = .string(database) }
+            if let retentionDays { params["retention_days"] = .integer(Int64(retentionDays)) }
+            if let keepLast { params["keep_last"] = .integer(Int64(keepLast)) }
+            if dryRun { params["dry_run"] = true }
+            options.print(try options.withServer { try $0.request("BackupManager.prune", params: .object(params)) })
+        }
+    }
+
+    struct RunDue: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "run-due",
+            abstract: "Run the schedules that are due now (for system cron), then apply retention.",
+            discussion: """
+                Exits with status 1 when a scheduled backup failed. A crontab line:
+                  */5 * * * * dbm-client backup run-due --destination /var/backups/dbm
+                """)
+        @OptionGroup var location: Location
+        @OptionGroup var options: ClientOptions
+
+        func run() throws {
+            var params = JSONObject()
+            location.apply(to: &params)
+            let result = try options.withServer { try $0.request("BackupManager.run_due", params: .object(params)) }
+            options.print(options.json ? result : result["ran"] ?? .array([]))
+            if (result["ran"]?.arrayValue ?? []).contains(where: { $0["status"] != "completed" }) { throw ExitCode.failure }
         }
     }
 
