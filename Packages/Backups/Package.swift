@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],  // Synchronization (Mutex); Linux has no minimum.
     products: [
         .library(name: "Backups", targets: ["Backups"]),
+        .executable(name: "BackupsBench", targets: ["BackupsBench"]),
     ],
     dependencies: [
         .package(path: "../Drivers"),
@@ -26,6 +27,12 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 "CZlib", "CBzip2", "CZstd",
             ]
+        ),
+
+        // `make bench`: dbm next to pg_dump/pg_restore, mariadb-dump, sqlite3 .backup (not a test).
+        .executableTarget(
+            name: "BackupsBench",
+            dependencies: ["Backups", .product(name: "Drivers", package: "Drivers")]
         ),
 
         .testTarget(
