@@ -16,6 +16,6 @@ struct DBMClient: ParsableCommand {
               dbm-client call DatabaseManager.list_databases '{"database_url": "postgresql://postgres@127.0.0.1/postgres"}'
             """,
         version: "0.1.0",
-        subcommands: [DatabaseCommand.self, QueryCommand.self, SchemaCommand.self, MigrateCommand.self,
+        subcommands: [DatabaseCommand.self, QueryCommand.self, SchemaCommand.self, MigrateCommand.self, BackupCommand.self,
                       MonitorCommand.self, OptimizeCommand.self, ReportCommand.self, CallCommand.self, MethodsCommand.self])
 }

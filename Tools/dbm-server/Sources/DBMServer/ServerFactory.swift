@@ -26,8 +26,12 @@ public enum ServerFactory {
             return mapped
         }
         configuration.onShutdown = {
+            await state.backupScheduler.stop()
             await state.connections.closeAll()
         }
+        let scheduler = state.backupScheduler
+        let logger = state.logger
+        Task { await scheduler.start(logger: logger) }
         return RPCServer(registry: registry, configuration: configuration)
     }
 

@@ -10,6 +10,8 @@ public struct ServerState: Sendable {
     public let policy: ServerPolicy
     /// Where mutating calls are recorded, when an audit log is configured.
     public let audit: AuditLog?
+    /// Runs due backup schedules in the background while the server runs.
+    public let backupScheduler: BackupScheduler
 
     public init(defaultConfiguration: ConnectionConfiguration? = nil, readOnly: Bool = false, policy: ServerPolicy = ServerPolicy(),
                 audit: AuditLog? = nil, logger: Logger = Logger(label: "dbm.server")) {
@@ -19,5 +21,6 @@ public struct ServerState: Sendable {
         self.readOnly = readOnly
         self.policy = policy
         self.audit = audit
+        self.backupScheduler = BackupScheduler()
     }
 }

@@ -17,7 +17,7 @@ extension PostgreSQLConnection {
     }
 
     /// Runs statements separated by semicolons with the simple protocol, in one round trip; stops at the
-    /// first error (the server skips the rest). `COPY FROM STDIN` is refused with `.misuse`.
+    /// first error (the server skips the rest). `COPY FROM STDIN` is refused with `.misuse`: use `copyIn`.
     public func executeScript(_ sql: String) async throws {
         try await runCancellable(sql) { connection in
             try Self.checkNoNUL(sql)

@@ -27,7 +27,7 @@ enum ResultDrain {
             case PGRES_COPY_IN, PGRES_COPY_BOTH:
                 if firstError == nil {
                     firstError = DatabaseError(.misuse,
-                        "COPY FROM STDIN needs data from the client, which this API does not send; use psql or COPY FROM a server file",
+                        "COPY FROM STDIN needs data from the client: use PostgreSQLConnection.copyIn",
                         sql: sql, engine: PostgreSQLErrors.engine)
                 }
                 _ = PQputCopyEnd(connection, "COPY FROM STDIN is not supported by dbm")

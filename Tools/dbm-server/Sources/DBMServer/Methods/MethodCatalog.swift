@@ -73,9 +73,24 @@ public enum MethodCatalog {
         add(MigrationRollback.self, MigrationRollback.handle)
         add(MigrationValidate.self, MigrationValidate.handle)
         add(MigrationToDict.self, MigrationToDict.handle)
+        add(BackupDatabaseMethod.self, BackupDatabaseMethod.handle)
+        add(BackupManagerCreateBackup.self, BackupManagerCreateBackup.handle)
+        add(BackupManagerRestoreBackup.self, BackupManagerRestoreBackup.handle)
+        add(BackupManagerListBackups.self, BackupManagerListBackups.handle)
+        add(BackupManagerValidateBackup.self, BackupManagerValidateBackup.handle)
+        add(BackupManagerDeleteBackup.self, BackupManagerDeleteBackup.handle)
+        add(BackupManagerScheduleBackup.self, BackupManagerScheduleBackup.handle)
+        add(BackupManagerRunDue.self, BackupManagerRunDue.handle)
+        add(BackupManagerPrune.self, BackupManagerPrune.handle)
+        add(BackupManagerListSchedules.self, BackupManagerListSchedules.handle)
+        add(BackupManagerDeleteSchedule.self, BackupManagerDeleteSchedule.handle)
+        add(BackupRestore.self, BackupRestore.handle)
+        add(BackupValidate.self, BackupValidate.handle)
+        add(BackupGetInfo.self, BackupGetInfo.handle)
+        add(BackupDelete.self, BackupDelete.handle)
 
         let managerMethods = registry.descriptors.map(\.name).filter { $0.hasPrefix("DatabaseManager.") }.sorted()
-        add(ManageDatabases.self) { params, state in try await ManageDatabases.handle(params, state, methods: managerMethods) }
+        add(ManageDatabases.self) { params, state, context in try await ManageDatabases.handle(params, state, context, methods: managerMethods) }
         return registry
     }
 }

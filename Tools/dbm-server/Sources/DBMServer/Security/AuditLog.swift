@@ -29,6 +29,16 @@ public final class AuditLog: Sendable {
         "Migration.rollback",
         "optimize_database",
         "PerformanceMonitor.rollback_optimization",
+        "backup_database",
+        "BackupManager.create_backup",
+        "BackupManager.restore_backup",
+        "BackupManager.delete_backup",
+        "BackupManager.schedule_backup",
+        "BackupManager.delete_schedule",
+        "BackupManager.run_due",
+        "BackupManager.prune",
+        "Backup.restore",
+        "Backup.delete",
     ]
 
     public let path: String

@@ -1,17 +1,20 @@
+import Backups
 import Drivers
 import Foundation
 import JSONRPC
 
 /// `manage_databases`: both spec variants.
 ///
-/// - 001: `manage_databases(operation, connection_config, **kwargs)` runs `create`, `drop` or
-///   `health_check` and returns the spec's result dict.
+/// - 001: `manage_databases(operation, connection_config, **kwargs)` runs `create`, `drop`,
+///   `health_check`, `backup` (the `backup_database` params: `backup_config`, ...) or `restore`
+///   (`backup_path`, `target_database`) and returns the spec's result dict.
 /// - 000: `manage_databases()` with no operation returns the DatabaseManager interface: the
 ///   `DatabaseManager.*` methods this server offers.
 enum ManageDatabases: RPCMethod {
     enum Operation: String, Codable, Sendable, CaseIterable, JSONSchemaProviding {
         case create, drop
         case healthCheck = "health_check"
+        case backup, restore
         static var jsonSchema: JSONValue { ["type": "string", "enum": .array(allCases.map { .string($0.rawValue) })] }
     }
 
@@ -20,7 +23,11 @@ enum ManageDatabases: RPCMethod {
         let database_name: String?
         let options: CreateDatabaseOptions?
         let target: DatabaseTarget
-        enum CodingKeys: String, CodingKey { case operation, database_name, options, name }
+        /// For `backup`: the `backup_database` params read from the same object.
+        let backup: CreateBackupRequest
+        /// For `restore`: `backup_path` and `target_database`.
+        let restore: RestoreBackupRequest?
+        enum CodingKeys: String, CodingKey { case operation, database_name, options, name, backup_path }
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             operation = try c.decodeIfPresent(Operation.self, forKey: .operation)
@@ -29,6 +36,8 @@ enum ManageDatabases: RPCMethod {
             database_name = databaseName ?? name
             options = try c.decodeIfPresent(CreateDatabaseOptions.self, forKey: .options)
             target = try DatabaseTarget(from: decoder)
+            backup = try CreateBackupRequest(from: decoder)
+            restore = c.contains(.backup_path) ? try RestoreBackupRequest(from: decoder) : nil
         }
     }
 
@@ -47,6 +56,10 @@ enum ManageDatabases: RPCMethod {
         /// 000 variant: the interface's name and its methods.
         var manager: String?
         var methods: [String]?
+        /// `backup`: the Backup record.
+        var backup: BackupRecord?
+        /// `restore`: what was restored.
+        var restore: RestoreResult?
     }
 
     struct HealthDetails: Codable, Sendable {
@@ -57,15 +70,18 @@ enum ManageDatabases: RPCMethod {
     }
 
     static let name = "manage_databases"
-    static let summary = "Runs a database administration operation (create, drop, health_check); with no operation, describes the DatabaseManager interface."
+    static let summary = "Runs a database administration operation (create, drop, health_check, backup, restore); with no operation, describes the DatabaseManager interface."
     static let paramDescriptions = [
-        "operation": "create | drop | health_check",
+        "operation": "create | drop | health_check | backup | restore",
+        "backup_config": "For backup: as backup_database's backup_config",
+        "backup_path": "For restore: the backup's directory or id",
+        "target_database": "For restore: a URL, or a database name on the connection's server",
         "connection_config": "The server (and, for health_check, the database) to act on; or connection / database_url",
         "database_name": "The database to create or drop",
         "options": "For create: {encoding, collation, template, owner, if_not_exists}",
     ]
 
-    static func handle(_ params: Params, _ state: ServerState, methods: [String]) async throws -> Result {
+    static func handle(_ params: Params, _ state: ServerState, _ context: RequestContext, methods: [String]) async throws -> Result {
         guard let operation = params.operation else {
             return Result(manager: "DatabaseManager", methods: methods)
         }
@@ -73,6 +89,21 @@ enum ManageDatabases: RPCMethod {
         var result = Result(operation: operation.rawValue)
         func elapsed() -> Double { (ContinuousClock.now - started).seconds }
         switch operation {
+        case .backup:
+            let record = try await params.backup.run(state, context)
+            result.database_name = record.databaseName
+            result.backup = record
+            result.success = true
+            result.affected_objects = 1
+        case .restore:
+            guard let restore = params.restore else {
+                throw RPCError(code: RPCError.Code.invalidParams, message: "restore needs backup_path and target_database")
+            }
+            let restored = try await restore.run(state, context)
+            result.database_name = restore.restore.targetDatabase
+            result.restore = restored
+            result.success = restored.success
+            result.affected_objects = restored.tablesRestored
         case .create, .drop:
             guard let name = params.database_name else {
                 throw RPCError(code: RPCError.Code.invalidParams, message: "\(operation.rawValue) needs database_name")

@@ -1,0 +1,124 @@
+import Crypto
+import Foundation
+
+/// The backups in a destination directory, read from their manifests (there is no separate index that
+/// could disagree with the files).
+///
+/// A backup is the directory `<destination>/<id>.dbmb` holding `manifest.json`, `manifest.sha256`,
+/// optionally `verification.json`, and `chunks/`. A backup being written lives in `.<id>.partial` and is
+/// never listed.
+public struct BackupCatalog: Sendable {
+    public let destination: URL
+
+    public init(destination: URL) {
+        self.destination = destination
+    }
+
+    static let suffix = ".dbmb"
+
+    /// The directory of backup `id` under `root`.
+    static func directory(of id: String, in root: URL) -> URL {
+        root.appendingPathComponent(id + suffix, isDirectory: true)
+    }
+
+    /// Every completed backup, oldest first. Directories whose manifest cannot be read are skipped.
+    public func backups() -> [StoredBackup] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: destination.path)) ?? []
+        return names.filter { $0.hasSuffix(Self.suffix) }
+            .compactMap { try? StoredBackup.open(destination.appendingPathComponent($0, isDirectory: true), verify: false) }
+            .sorted { ($0.manifest.createdAt, $0.manifest.id) < ($1.manifest.createdAt, $1.manifest.id) }
+    }
+
+    /// The backups that need a chunk stored in backup `id`.
+    func dependents(of id: String) -> [StoredBackup] {
+        backups().filter { $0.manifest.id != id && $0.manifest.dependencies.contains(id) }
+    }
+}
+
+/// One completed backup on disk: its directory, manifest and verification record.
+public struct StoredBackup: Sendable {
+    public let directory: URL
+    public let manifest: Manifest
+    /// SHA-256 of `manifest.json`'s bytes (the spec's `verification_hash`).
+    public let manifestSHA256: String
+    public let verification: VerificationRecord?
+
+    /// The directory holding this backup and its chain.
+    public var root: URL { directory.deletingLastPathComponent() }
+
+    /// Opens a backup from its directory, its `manifest.json`, or its id inside a destination.
+    /// - Parameter verify: check the manifest against `manifest.sha256` (`.corrupt` when they differ).
+    public static func open(_ path: URL, verify: Bool) throws(BackupError) -> StoredBackup {
+        var directory = path
+        if path.lastPathComponent == "manifest.json" { directory = path.deletingLastPathComponent() }
+        let manifestURL = directory.appendingPathComponent("manifest.json")
+        guard let data = FileManager.default.contents(atPath: manifestURL.path) else {
+            throw BackupError(.notFound, "no backup at \(path.path)", backupPath: path.path)
+        }
+        let hash = Array(SHA256.hash(data: data)).hexString
+        if verify {
+            let recorded = (try? String(contentsOf: directory.appendingPathComponent("manifest.sha256"), encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            guard recorded == hash else {
+                throw BackupError(.corrupt, "the manifest of \(directory.lastPathComponent) does not match manifest.sha256",
+                                  backupPath: directory.path)
+            }
+        }
+        let manifest: Manifest
+        do {
+            manifest = try ArchiveJSON.decoder().decode(Manifest.self, from: data)
+        } catch {
+            throw BackupError(.corrupt, "the manifest of \(directory.lastPathComponent) cannot be read", backupPath: directory.path)
+        }
+        guard manifest.format == Manifest.formatName, manifest.formatVersion <= Manifest.currentVersion else {
+            throw BackupError(.corrupt, "\(directory.lastPathComponent) is not a dbm backup of a known version")
+        }
+        let verification = FileManager.default.contents(atPath: directory.appendingPathComponent("verification.json").path)
+            .flatMap { try? ArchiveJSON.decoder().decode(VerificationRecord.self, from: $0) }
+        return StoredBackup(directory: directory, manifest: manifest, manifestSHA256: hash, verification: verification)
+    }
+
+    /// Resolves a `backup_path`: a directory, a manifest file, or a backup id under `destination`.
+    public static func resolve(_ path: String, destination: URL) throws(BackupError) -> StoredBackup {
+        let expanded = (path as NSString).expandingTildeInPath
+        var candidates = [URL(fileURLWithPath: expanded)]
+        if !expanded.contains("/") {
+            candidates.append(BackupCatalog.directory(of: expanded, in: destination))
+            candidates.append(destination.appendingPathComponent(expanded, isDirectory: true))
+        }
+        for candidate in candidates where FileManager.default.fileExists(atPath: candidate.appendingPathComponent("manifest.json").path)
+            || candidate.lastPathComponent == "manifest.json" && FileManager.default.fileExists(atPath: candidate.path) {
+            return try open(candidate, verify: true)
+        }
+        throw BackupError(.notFound, "no backup at \(path)", backupPath: path)
+    }
+
+    /// The key to read this backup with: `nil` when it is not encrypted.
+    /// - Throws: `.missingKey`, or `.wrongKey` when the key's fingerprint is not the backup's.
+    func key(environmentVariable: String?, keyFile: String?) throws(BackupError) -> BackupKey? {
+        guard manifest.encryption != "none" else { return nil }
+        let key = try BackupKey.load(environmentVariable: environmentVariable, keyFile: keyFile)
+        guard key.fingerprint == manifest.keyFingerprint else {
+            throw BackupError(.wrongKey, "the key given is not the key backup \(manifest.id) was encrypted with",
+                              backupPath: directory.path)
+        }
+        return key
+    }
+
+    func reader(key: BackupKey?) -> ChunkReader {
+        ChunkReader(root: root, key: key, encrypted: manifest.encryption != "none")
+    }
+}
+
+/// The outcome of the last restore test, kept beside the immutable manifest.
+public struct VerificationRecord: Sendable, Codable, Hashable {
+    public var restoreTested: Bool
+    public var testedAt: Date
+    public var tablesCompared: Int
+
+    enum CodingKeys: String, CodingKey {
+        case restoreTested = "restore_tested"
+        case testedAt = "tested_at"
+        case tablesCompared = "tables_compared"
+    }
+}

@@ -1,0 +1,55 @@
+import Crypto
+import Foundation
+
+/// Reads chunks back: checks the stored file's SHA-256, opens the seal, decompresses, and checks the
+/// plaintext against the chunk's content address. Any mismatch is an error; nothing unverified is returned.
+struct ChunkReader: Sendable {
+    /// The directory holding the backups (a chunk's `location` is a sibling backup there).
+    let root: URL
+    let key: BackupKey?
+    let encrypted: Bool
+
+    /// The verified plaintext of one chunk.
+    func read(_ chunk: ChunkReference) throws(BackupError) -> [UInt8] {
+        let sealed = try readStored(chunk)
+        return try open(sealed, chunk)
+    }
+
+    /// The stored bytes of a chunk, after checking their size and SHA-256 (no key needed).
+    func readStored(_ chunk: ChunkReference) throws(BackupError) -> [UInt8] {
+        let url = ChunkPaths.file(for: chunk.id, in: BackupCatalog.directory(of: chunk.location, in: root))
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw BackupError(.corrupt, "chunk \(chunk.id.prefix(12)) of backup \(chunk.location) is missing")
+        }
+        let bytes = [UInt8](data)
+        guard bytes.count == chunk.storedSize, Array(SHA256.hash(data: bytes)).hexString == chunk.storedSHA256 else {
+            throw BackupError(.corrupt, "chunk \(chunk.id.prefix(12)) of backup \(chunk.location) does not match its SHA-256")
+        }
+        return bytes
+    }
+
+    /// Decrypts and decompresses verified stored bytes, and checks the content address.
+    func open(_ stored: [UInt8], _ chunk: ChunkReference) throws(BackupError) -> [UInt8] {
+        var bytes = stored
+        if encrypted {
+            guard let key else { throw BackupError(.missingKey, "the backup is encrypted; give its key") }
+            bytes = try key.open(bytes, chunkID: chunk.id)
+        }
+        let plaintext = try chunk.codec.decompress(bytes, originalSize: chunk.size)
+        let id = key.map { $0.chunkID(for: plaintext) } ?? Array(SHA256.hash(data: plaintext)).hexString
+        guard id == chunk.id else {
+            throw BackupError(.corrupt, "chunk \(chunk.id.prefix(12)) does not match its content address")
+        }
+        return plaintext
+    }
+
+    /// Calls `body` with every frame of an entry, reading its chunks in order.
+    func frames(of entry: Manifest.Entry, _ body: (Frame) throws -> Void) throws {
+        var reader = FrameReader()
+        for chunk in entry.chunks {
+            if Task.isCancelled { throw CancellationError() }
+            for frame in try reader.feed(try read(chunk)) { try body(frame) }
+        }
+        try reader.finish()
+    }
+}

@@ -1,0 +1,143 @@
+import Crypto
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Writes a backup's chunks: names each by its content, skips the ones the chain already holds, and
+/// compresses, seals and writes the others on every core at once.
+///
+/// `store` blocks only while as many chunks as there are cores are in flight, which bounds memory; call it
+/// from a connection's queue or another thread, not from the cooperative pool.
+/// - Important: safe to use from several threads; each `EntryWriter` is used by one.
+final class ChunkWriter: Sendable {
+    let backupID: String
+    let directory: URL
+    let codec: CompressionCodec
+    let level: Int
+    let key: BackupKey?
+    /// Chunks of the base backups that may be reused, by id.
+    private let reusable: [String: ChunkReference]
+    private let state = Mutex(State())
+    private let queue = DispatchQueue(label: "dbm.backups.chunks", attributes: .concurrent)
+    private let slots: DispatchSemaphore
+    private let group = DispatchGroup()
+
+    private struct State {
+        var written: [String: ChunkReference] = [:]
+        var inFlight: Set<String> = []
+        var storedBytes: Int64 = 0
+        var logicalBytes: Int64 = 0
+        var firstError: BackupError?
+    }
+
+    init(backupID: String, directory: URL, codec: CompressionCodec, level: Int, key: BackupKey?,
+         reusable: [String: ChunkReference], parallelism: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.backupID = backupID
+        self.directory = directory
+        self.codec = codec
+        self.level = level
+        self.key = key
+        self.reusable = reusable
+        self.slots = DispatchSemaphore(value: max(1, parallelism))
+    }
+
+    /// Bytes written to this backup's own chunk files so far.
+    var storedBytes: Int64 { state.withLock { $0.storedBytes } }
+    /// Bytes of plaintext seen so far.
+    var logicalBytes: Int64 { state.withLock { $0.logicalBytes } }
+
+    /// Stores one chunk and returns where it will be found. The chunk may still be being written when this
+    /// returns; `finish()` waits for all of them.
+    func store(_ plaintext: [UInt8]) throws(BackupError) -> ChunkReference {
+        if let error = state.withLock({ $0.firstError }) { throw error }
+        let id = key?.chunkID(for: plaintext) ?? Array(SHA256.hash(data: plaintext)).hexString
+        state.withLock { $0.logicalBytes += Int64(plaintext.count) }
+        if let existing = reusable[id] { return existing }
+        // The stored hash is only known after compression; the reference is completed by `finish()`.
+        let placeholder = ChunkReference(id: id, size: plaintext.count, storedSize: 0, storedSHA256: "",
+                                         codec: codec, location: backupID)
+        let isNew: Bool = state.withLock { s in
+            if s.written[id] != nil || s.inFlight.contains(id) { return false }
+            s.inFlight.insert(id)
+            return true
+        }
+        guard isNew else { return placeholder }
+        slots.wait()
+        group.enter()
+        queue.async { [self] in
+            defer { slots.signal(); group.leave() }
+            do {
+                let reference = try write(plaintext, id: id)
+                state.withLock { s in
+                    s.inFlight.remove(id)
+                    s.written[id] = reference
+                    s.storedBytes += Int64(reference.storedSize)
+                }
+            } catch {
+                let failure = BackupError.wrap(error, "writing a chunk")
+                state.withLock { s in if s.firstError == nil { s.firstError = failure } }
+            }
+        }
+        return placeholder
+    }
+
+    /// Waits until no chunk is being written (after a failure, before the partial directory is removed).
+    func drain() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            group.notify(queue: .global()) { continuation.resume() }
+        }
+    }
+
+    /// Waits for every chunk in flight and completes `references` with their stored sizes and hashes.
+    func complete(_ references: [ChunkReference]) async throws(BackupError) -> [ChunkReference] {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            group.notify(queue: .global()) { continuation.resume() }
+        }
+        return try state.withLock { (s: inout State) throws(BackupError) -> [ChunkReference] in
+            if let error = s.firstError { throw error }
+            return try references.map { (reference: ChunkReference) throws(BackupError) -> ChunkReference in
+                if reference.location != backupID { return reference }
+                guard let written = s.written[reference.id] else {
+                    throw BackupError(.storage, "chunk \(reference.id.prefix(12)) was not written")
+                }
+                return written
+            }
+        }
+    }
+
+    private func write(_ plaintext: [UInt8], id: String) throws(BackupError) -> ChunkReference {
+        var stored = try codec.compress(plaintext, level: level)
+        if let key { stored = try key.seal(stored, chunkID: id) }
+        let hash = Array(SHA256.hash(data: stored)).hexString
+        let url = ChunkPaths.file(for: id, in: directory)
+        do {
+            // Not intermediate: a removed (cancelled) backup directory must not be recreated.
+            let parent = url.deletingLastPathComponent()
+            if !FileManager.default.fileExists(atPath: parent.path) {
+                try? FileManager.default.createDirectory(at: parent, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+            }
+            try SecureFile.write(Data(stored), to: url)
+        } catch {
+            throw BackupError(.storage, "cannot write chunk \(id.prefix(12)): \(error.localizedDescription)")
+        }
+        return ChunkReference(id: id, size: plaintext.count, storedSize: stored.count, storedSHA256: hash,
+                              codec: codec, location: backupID)
+    }
+}
+
+/// Where chunk files live inside a backup directory: `chunks/<first two hex digits>/<id>`.
+enum ChunkPaths {
+    static func file(for id: String, in backupDirectory: URL) -> URL {
+        backupDirectory.appendingPathComponent("chunks", isDirectory: true)
+            .appendingPathComponent(String(id.prefix(2)), isDirectory: true)
+            .appendingPathComponent(id)
+    }
+}
+
+/// Files readable by their owner only (mode 0600).
+enum SecureFile {
+    static func write(_ data: Data, to url: URL) throws {
+        let created = FileManager.default.createFile(atPath: url.path, contents: data, attributes: [.posixPermissions: 0o600])
+        if !created { throw BackupError(.storage, "cannot create \(url.lastPathComponent)") }
+    }
+}

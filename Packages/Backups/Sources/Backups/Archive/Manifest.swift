@@ -1,0 +1,178 @@
+import Foundation
+
+/// The table of contents of one backup, stored as `manifest.json` in the backup's directory next to
+/// `manifest.sha256` (the SHA-256 of the manifest's bytes, the backup's `verification_hash`).
+///
+/// The manifest is written once, when the backup is complete, and never changed; the result of a restore
+/// test lives in `verification.json` beside it. See `Docs/backup-format.md`.
+public struct Manifest: Sendable, Codable, Hashable {
+    public static let formatName = "dbm-backup"
+    public static let currentVersion = 1
+
+    public var format: String = Manifest.formatName
+    public var formatVersion: Int = Manifest.currentVersion
+    public var id: String
+    public var databaseName: String
+    public var backupType: BackupType
+    public var compression: CompressionCodec
+    public var compressionLevel: Int
+    /// `none` or `aes-256-gcm`.
+    public var encryption: String
+    /// Fingerprint of the key (not the key), to tell a wrong key from a corrupt chunk.
+    public var keyFingerprint: String?
+    /// How chunk ids are computed: `sha256` of the plaintext, or `hmac-sha256` under the backup key.
+    public var chunkHash: String
+    public var createdAt: Date
+    public var completedAt: Date
+    public var retentionDays: Int?
+    /// The engine (`sqlite`, `postgresql`, `mysql`) and its version, detected before anything is read.
+    public var engine: String
+    public var serverVersion: String
+    /// The backup this one builds on (incremental: the previous backup; differential: the last full).
+    public var parentBackup: String?
+    /// Bytes of the chunks stored in this backup's own directory (the chunks it shares are not counted).
+    public var storedBytes: Int64
+    /// Bytes of the dump stream before compression.
+    public var logicalBytes: Int64
+    public var tables: [TableSummary]
+    /// The dump in restore order.
+    public var entries: [Entry]
+
+    /// Row count and order-independent checksum of one table's data.
+    public struct TableSummary: Sendable, Codable, Hashable {
+        public var schema: String?
+        public var name: String
+        public var rowCount: Int64
+        /// XOR and sum of the SHA-256 prefixes of the rows' literal text, as hex: independent of row order.
+        public var checksum: String
+    }
+
+    /// One section of the dump: a list of statements, or one table's rows.
+    public struct Entry: Sendable, Codable, Hashable {
+        public enum Kind: String, Sendable, Codable {
+            /// Statements that must run before data: schemas, types, functions, tables, views.
+            case preData = "pre_data"
+            /// One table's rows, each a tuple for `insertPrefix`.
+            case tableData = "table_data"
+            /// Statements after data: constraints, indexes, triggers, sequence values.
+            case postData = "post_data"
+        }
+        public var kind: Kind
+        public var name: String
+        /// For `tableData` of `R` rows: `INSERT INTO t (cols) VALUES ` (the restore appends tuples).
+        public var insertPrefix: String?
+        /// For `tableData` of `D` rows (PostgreSQL): `COPY t (cols) FROM STDIN`, fed the rows in COPY text format.
+        public var copyStatement: String?
+        public var chunks: [ChunkReference]
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case format
+        case formatVersion = "format_version"
+        case id
+        case databaseName = "database_name"
+        case backupType = "backup_type"
+        case compression
+        case compressionLevel = "compression_level"
+        case encryption
+        case keyFingerprint = "key_fingerprint"
+        case chunkHash = "chunk_hash"
+        case createdAt = "created_at"
+        case completedAt = "completed_at"
+        case retentionDays = "retention_days"
+        case engine
+        case serverVersion = "server_version"
+        case parentBackup = "parent_backup"
+        case storedBytes = "stored_bytes"
+        case logicalBytes = "logical_bytes"
+        case tables, entries
+    }
+
+    /// Every chunk the backup needs, with duplicates removed.
+    var allChunks: [ChunkReference] {
+        var seen = Set<String>()
+        var out = [ChunkReference]()
+        for entry in entries { for chunk in entry.chunks where seen.insert(chunk.id).inserted { out.append(chunk) } }
+        return out
+    }
+
+    /// The backups whose directories hold chunks this one needs (itself excluded).
+    var dependencies: Set<String> {
+        Set(entries.flatMap { $0.chunks.map(\.location) }).subtracting([id])
+    }
+}
+
+extension Manifest.TableSummary {
+    enum CodingKeys: String, CodingKey {
+        case schema, name, checksum
+        case rowCount = "row_count"
+    }
+}
+
+extension Manifest.Entry {
+    enum CodingKeys: String, CodingKey {
+        case kind, name, chunks
+        case insertPrefix = "insert_prefix"
+        case copyStatement = "copy_statement"
+    }
+}
+
+/// One chunk as a backup refers to it.
+public struct ChunkReference: Sendable, Codable, Hashable {
+    /// SHA-256 (or HMAC-SHA256 when encrypted) of the plaintext: the chunk's content address.
+    public var id: String
+    /// Plaintext size in bytes.
+    public var size: Int
+    /// Size of the stored file (compressed, then sealed).
+    public var storedSize: Int
+    /// SHA-256 of the stored file: checked before anything is decrypted or decompressed.
+    public var storedSHA256: String
+    public var codec: CompressionCodec
+    /// The id of the backup whose directory holds the chunk file.
+    public var location: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, size, codec, location
+        case storedSize = "stored_size"
+        case storedSHA256 = "stored_sha256"
+    }
+}
+
+/// The spec's `backup_type`.
+public enum BackupType: String, Sendable, Codable, CaseIterable {
+    case full, incremental, differential
+
+    public init(name: String) throws(BackupError) {
+        guard let value = BackupType(rawValue: name.lowercased()) else {
+            throw BackupError(.invalidArgument, "backup_type must be full, incremental or differential, not \(name)")
+        }
+        self = value
+    }
+}
+
+/// The JSON encoding used for manifests and the other files of the catalog: sorted keys, ISO 8601 dates.
+enum ArchiveJSON {
+    /// Times are ISO 8601 with milliseconds, so backups taken within one second still sort in order.
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+        }
+        return encoder
+    }
+
+    /// Reads ISO 8601 times with or without fractional seconds.
+    static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
+            if let date = try? Date(text, strategy: .iso8601) { return date }
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an ISO 8601 time: \(text)")
+        }
+        return decoder
+    }
+}

@@ -1,0 +1,141 @@
+import Drivers
+import Foundation
+
+/// Takes one native backup: finds the base backup for incremental and differential types, dumps the
+/// database through the engine's dumper into a hidden partial directory, verifies what was written,
+/// and renames the directory into place only then.
+struct BackupCreator {
+    let configuration: ConnectionConfiguration
+    let databaseName: String
+    let config: BackupConfig
+    let progress: ProgressReporter
+
+    func run() async throws -> StoredBackup {
+        let root = config.destinationURL
+        do {
+            try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw BackupError(.storage, "cannot create the backup directory \(root.path): \(error.localizedDescription)")
+        }
+        let key = try config.loadKey()
+        let parent = try findParent(in: BackupCatalog(destination: root), key: key)
+        var reusable = [String: ChunkReference]()
+        if let parent { for chunk in parent.manifest.allChunks { reusable[chunk.id] = chunk } }
+
+        let createdAt = Date()
+        let id = Self.makeID(database: databaseName, type: config.type, at: createdAt)
+        let partial = root.appendingPathComponent(".\(id).partial", isDirectory: true)
+        let final = BackupCatalog.directory(of: id, in: root)
+        do {
+            try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw BackupError(.storage, "cannot create \(partial.path): \(error.localizedDescription)")
+        }
+        var writer: ChunkWriter?
+        do {
+            try FileManager.default.createDirectory(at: partial.appendingPathComponent("chunks"), withIntermediateDirectories: false,
+                                                    attributes: [.posixPermissions: 0o700])
+            let codec = config.compression
+            let chunks = ChunkWriter(backupID: id, directory: partial, codec: codec,
+                                     level: config.compressionLevel ?? codec.defaultLevel, key: key, reusable: reusable)
+            writer = chunks
+            let sink = DumpSink(chunks: chunks, progress: progress)
+            let connection = try await Database.connect(configuration)
+            let serverVersion: String
+            do {
+                serverVersion = try await connection.serverVersion()
+                try await Self.dumper(for: configuration.dialect, jobs: config.parallelJobs).dump(leader: connection, sink: sink)
+            } catch {
+                await connection.close()
+                throw error
+            }
+            await connection.close()
+            let (entries, tables) = sink.finish()
+            var completed = [Manifest.Entry]()
+            for entry in entries {
+                var entry = entry
+                entry.chunks = try await chunks.complete(entry.chunks)
+                completed.append(entry)
+            }
+            let manifest = Manifest(
+                id: id, databaseName: databaseName, backupType: parent == nil ? .full : config.type, compression: codec,
+                compressionLevel: config.compressionLevel ?? codec.defaultLevel, encryption: config.encryption,
+                keyFingerprint: key?.fingerprint, chunkHash: key == nil ? "sha256" : "hmac-sha256",
+                createdAt: createdAt, completedAt: Date(), retentionDays: config.retentionDays,
+                engine: configuration.dialect.rawValue, serverVersion: serverVersion, parentBackup: parent?.manifest.id,
+                storedBytes: chunks.storedBytes, logicalBytes: chunks.logicalBytes, tables: tables, entries: completed)
+            try Self.verifyWritten(manifest, in: partial)
+            try Self.writeManifest(manifest, to: partial)
+            try Task.checkCancellation()
+            try FileManager.default.moveItem(at: partial, to: final)
+            progress.phase("done")
+            return try StoredBackup.open(final, verify: true)
+        } catch {
+            await writer?.drain()
+            try? FileManager.default.removeItem(at: partial)
+            throw BackupError.wrap(error, "backup of \(databaseName) failed")
+        }
+    }
+
+    /// The base of an incremental (the newest backup) or differential (the newest full) backup.
+    private func findParent(in catalog: BackupCatalog, key: BackupKey?) throws(BackupError) -> StoredBackup? {
+        guard config.type != .full else { return nil }
+        let candidates = catalog.backups().filter {
+            $0.manifest.databaseName == databaseName && $0.manifest.engine == configuration.dialect.rawValue
+        }
+        let base = config.type == .incremental ? candidates.last : candidates.last { $0.manifest.backupType == .full }
+        guard let base else {
+            throw BackupError(.noBaseBackup, "no earlier backup of \(databaseName) in \(catalog.destination.path) to base a \(config.type.rawValue) backup on; take a full backup first")
+        }
+        guard base.manifest.keyFingerprint == key?.fingerprint else {
+            throw BackupError(.invalidArgument, "the \(config.type.rawValue) backup must use the same encryption and key as its base \(base.manifest.id)")
+        }
+        return base
+    }
+
+    static func dumper(for dialect: Dialect, jobs: Int?) -> any EngineDumper {
+        switch dialect {
+        case .postgresql: PostgreSQLDumper(workers: max(1, jobs ?? min(4, ProcessInfo.processInfo.activeProcessorCount)))
+        case .mysql: MySQLDumper()
+        case .sqlite: SQLiteDumper()
+        }
+    }
+
+    /// `<database>-<UTC time>-<type>-<random>`: sortable, unique, safe as a file name.
+    static func makeID(database: String, type: BackupType, at date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        let safe = String(database.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" ? $0 : "_" })
+        let random = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        return "\(safe.isEmpty ? "db" : safe)-\(formatter.string(from: date))-\(type.rawValue)-\(random)"
+    }
+
+    /// Re-reads every chunk written by this backup and checks its stored hash before the backup is published.
+    static func verifyWritten(_ manifest: Manifest, in directory: URL) throws(BackupError) {
+        for chunk in manifest.allChunks where chunk.location == manifest.id {
+            let url = ChunkPaths.file(for: chunk.id, in: directory)
+            guard let data = FileManager.default.contents(atPath: url.path), data.count == chunk.storedSize,
+                  SHA256Hex.of(data) == chunk.storedSHA256 else {
+                throw BackupError(.storage, "chunk \(chunk.id.prefix(12)) did not read back as written")
+            }
+        }
+    }
+
+    static func writeManifest(_ manifest: Manifest, to directory: URL) throws(BackupError) {
+        do {
+            let data = try ArchiveJSON.encoder().encode(manifest)
+            try SecureFile.write(data, to: directory.appendingPathComponent("manifest.json"))
+            try SecureFile.write(Data((SHA256Hex.of(data) + "\n").utf8), to: directory.appendingPathComponent("manifest.sha256"))
+        } catch {
+            throw BackupError(.storage, "cannot write the manifest: \(error.localizedDescription)")
+        }
+    }
+}
+
+import Crypto
+
+enum SHA256Hex {
+    static func of(_ data: Data) -> String { Array(SHA256.hash(data: data)).hexString }
+}

@@ -1,0 +1,79 @@
+import Drivers
+import Foundation
+import Synchronization
+
+/// Collects the entries of one dump as the engine's dumper produces them, possibly from several workers,
+/// and hands them back in restore order.
+final class DumpSink: Sendable {
+    let chunks: ChunkWriter
+    let progress: ProgressReporter
+    private let recorded = Mutex<[Recorded]>([])
+
+    struct Recorded: Sendable {
+        var order: Int
+        var entry: Manifest.Entry
+        var table: Manifest.TableSummary?
+    }
+
+    init(chunks: ChunkWriter, progress: ProgressReporter) {
+        self.chunks = chunks
+        self.progress = progress
+    }
+
+    /// A writer for a new entry.
+    func entry(_ kind: Manifest.Entry.Kind, name: String, insertPrefix: String? = nil,
+               copyStatement: String? = nil) -> EntryWriter {
+        EntryWriter(kind: kind, name: name, insertPrefix: insertPrefix, copyStatement: copyStatement, chunks: chunks)
+    }
+
+    /// Ends `writer`'s stream and records its entry at position `order`; a table entry also records the
+    /// table's row count and checksum.
+    func record(_ writer: EntryWriter, order: Int, table: (schema: String?, name: String)? = nil) throws(BackupError) {
+        let (entry, rows, checksum) = try writer.finish()
+        let summary = table.map { Manifest.TableSummary(schema: $0.schema, name: $0.name, rowCount: rows, checksum: checksum) }
+        recorded.withLock { $0.append(Recorded(order: order, entry: entry, table: summary)) }
+        if table != nil { progress.tableDone(name: writer.name, rows: rows, bytes: chunks.logicalBytes) }
+    }
+
+    /// The recorded entries in order, and the table summaries in the same order.
+    func finish() -> (entries: [Manifest.Entry], tables: [Manifest.TableSummary]) {
+        let sorted = recorded.withLock { $0 }.sorted { $0.order < $1.order }
+        return (sorted.map(\.entry), sorted.compactMap(\.table))
+    }
+}
+
+/// Streams a query whose single column is a row tuple's SQL text into `writer`, checking for cancellation
+/// every thousand rows. Runs on the connection's own queue.
+func streamRows(_ connection: any DatabaseConnection, _ sql: String, into writer: EntryWriter) async throws {
+    let box = UncheckedSendable(writer)
+    try await connection.withCursor(sql, .none) { cursor in
+        var n = 0
+        while let row = try cursor.next() {
+            n += 1
+            if n % 1000 == 0, Task.isCancelled { throw CancellationError() }
+            switch row.values.first ?? .null {
+            case .text(let text): try box.value.row(Array(text.utf8))
+            case .blob(let bytes): try box.value.row(bytes)
+            default: throw BackupError(.database, "a row tuple query returned a non-text value")
+            }
+        }
+    }
+}
+
+/// Streams `COPY (query) TO STDOUT` text data into `writer` as `D` frames; the COPY stops on cancellation.
+func copyRows(_ connection: PostgreSQLConnection, _ sql: String, into writer: EntryWriter) async throws {
+    let box = UncheckedSendable(writer)
+    try await connection.copyOut(sql) { block in
+        try block.withUnsafeBytes { try box.value.copyRows($0) }
+    }
+}
+
+/// Carries a value across a `@Sendable` boundary when it is only ever used by one thread at a time.
+/// `@unchecked Sendable`: used for `EntryWriter`s handed to a connection's queue while the caller waits
+/// for that call to return, so no two threads touch the writer concurrently.
+struct UncheckedSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
+import DatabaseDriver

@@ -1,0 +1,214 @@
+import DatabaseDriver
+import Drivers
+import Foundation
+import Synchronization
+
+/// Dumps a PostgreSQL database from one REPEATABLE READ snapshot, exported by the leader and imported by
+/// every worker, so tables are read in parallel and still agree with each other.
+struct PostgreSQLDumper: EngineDumper {
+    /// Worker connections reading table data in parallel (each one its own server backend).
+    var workers: Int
+
+    private struct Relation: Sendable {
+        var oid: Int64
+        var schema: String
+        var name: String
+        var kind: String
+        var persistence: String
+        var isPartition: Bool
+        var partitionBound: String?
+        var partitionKey: String?
+        var parents: String?
+        var viewDefinition: String?
+        var options: String?
+        var isPopulated: Bool
+        var primaryKey: String?
+        var pages: Int64
+        var qualified: String { Dialect.postgresql.quote(schema) + "." + Dialect.postgresql.quote(name) }
+    }
+
+    private struct Column: Sendable {
+        var name: String
+        var type: String
+        var notNull: Bool
+        var defaultExpression: String?
+        var identity: String
+        var generated: String
+        var isLocal: Bool
+        var collation: String?
+    }
+
+    func dump(leader: any DatabaseConnection, sink: DumpSink) async throws {
+        try await leader.begin()
+        _ = try await leader.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        _ = try await leader.execute("SELECT pg_catalog.set_config('search_path', '', false)")
+        guard let snapshot = try await leader.scalar("SELECT pg_catalog.pg_export_snapshot()")?.catalogText else {
+            throw BackupError(.database, "PostgreSQL did not export a snapshot")
+        }
+
+        let relations = try await leader.textRows(PostgreSQLCatalog.relations).map(Self.relation)
+        let tables = relations.filter { $0.kind == "r" || $0.kind == "p" }
+        // Keep concurrent DDL away from what we read, as pg_dump does.
+        for batch in stride(from: 0, to: tables.count, by: 200) {
+            let names = tables[batch..<min(batch + 200, tables.count)].map(\.qualified).joined(separator: ", ")
+            _ = try await leader.execute("LOCK TABLE \(names) IN ACCESS SHARE MODE")
+        }
+        var columns = [Int64: [Column]]()
+        for row in try await leader.textRows(PostgreSQLCatalog.columns) {
+            columns[Int64(row[0] ?? "") ?? 0, default: []].append(Column(
+                name: row[1] ?? "", type: row[2] ?? "", notNull: row[3] == "true", defaultExpression: row[4],
+                identity: row[5] ?? "", generated: row[6] ?? "", isLocal: row[7] == "true", collation: row[8]))
+        }
+
+        try await writePreData(leader: leader, relations: relations, columns: columns, sink: sink)
+
+        let dataTables = tables.filter { $0.kind == "r" }.sorted { ($0.schema, $0.name) < ($1.schema, $1.name) }
+        sink.progress.phase("data", total: dataTables.count)
+        try await dumpData(tables: dataTables, columns: columns, snapshot: snapshot, configuration: leader.configuration, sink: sink)
+
+        try await writePostData(leader: leader, relations: relations, order: dataTables.count + 1, sink: sink)
+        try await leader.commit()
+    }
+
+    private static func relation(_ row: [String?]) -> Relation {
+        Relation(oid: Int64(row[0] ?? "") ?? 0, schema: row[1] ?? "", name: row[2] ?? "", kind: row[3] ?? "",
+                 persistence: row[4] ?? "p", isPartition: row[5] == "true", partitionBound: row[6], partitionKey: row[7],
+                 parents: row[8], viewDefinition: row[9], options: row[10], isPopulated: row[11] == "true",
+                 primaryKey: row[12], pages: Int64(row[13] ?? "") ?? 0)
+    }
+
+    private func writePreData(leader: any DatabaseConnection, relations: [Relation], columns: [Int64: [Column]], sink: DumpSink) async throws {
+        let entry = sink.entry(.preData, name: "pre-data")
+        for sql in try await leader.textColumn(PostgreSQLCatalog.schemas) { try entry.statement(sql) }
+        for sql in try await leader.textColumn(PostgreSQLCatalog.extensions) { try entry.statement(sql) }
+        for row in try await leader.textRows(PostgreSQLCatalog.types) { if let sql = row[1] { try entry.statement(sql) } }
+        for row in try await leader.textRows(PostgreSQLCatalog.sequences) { if let sql = row[1] { try entry.statement(sql) } }
+
+        // Functions, aggregates, tables and views in creation (OID) order, which respects their dependencies
+        // (a function returning a table's row type comes after the table).
+        var objects = [(oid: Int64, sql: String)]()
+        for row in try await leader.textRows(PostgreSQLCatalog.functions) + (try await leader.textRows(PostgreSQLCatalog.aggregates)) {
+            if let sql = row[1] { objects.append((Int64(row[0] ?? "") ?? 0, sql)) }
+        }
+        for relation in relations {
+            objects.append((relation.oid, Self.createStatement(relation, columns: columns[relation.oid] ?? [])))
+        }
+        for object in objects.sorted(by: { $0.oid < $1.oid }) { try entry.statement(object.sql) }
+        try sink.record(entry, order: 0)
+    }
+
+    private static func createStatement(_ r: Relation, columns: [Column]) -> String {
+        let q = Dialect.postgresql
+        switch r.kind {
+        case "v", "m":
+            var definition = (r.viewDefinition ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            if definition.hasSuffix(";") { definition.removeLast() }
+            let options = r.options.map { " WITH (\($0))" } ?? ""
+            return r.kind == "v"
+                ? "CREATE VIEW \(r.qualified)\(options) AS \(definition)"
+                : "CREATE MATERIALIZED VIEW \(r.qualified)\(options) AS \(definition) WITH NO DATA"
+        default:
+            let unlogged = r.persistence == "u" ? "UNLOGGED " : ""
+            var sql = "CREATE \(unlogged)TABLE \(r.qualified)"
+            if r.isPartition, let parent = r.parents, let bound = r.partitionBound {
+                sql += " PARTITION OF \(parent) \(bound)"
+            } else {
+                let defs = columns.filter { $0.isLocal || r.parents == nil }.map { c -> String in
+                    var def = "\(q.quote(c.name)) \(c.type)"
+                    if let collation = c.collation { def += " COLLATE \(collation)" }
+                    if c.generated == "s", let expr = c.defaultExpression {
+                        def += " GENERATED ALWAYS AS (\(expr)) STORED"
+                    } else if let expr = c.defaultExpression {
+                        def += " DEFAULT \(expr)"
+                    }
+                    if c.identity == "a" { def += " GENERATED ALWAYS AS IDENTITY" }
+                    if c.identity == "d" { def += " GENERATED BY DEFAULT AS IDENTITY" }
+                    if c.notNull { def += " NOT NULL" }
+                    return def
+                }
+                sql += " (" + defs.joined(separator: ", ") + ")"
+                if let parents = r.parents { sql += " INHERITS (\(parents))" }
+            }
+            if let key = r.partitionKey { sql += " PARTITION BY \(key)" }
+            if let options = r.options { sql += " WITH (\(options))" }
+            return sql
+        }
+    }
+
+    private func dumpData(tables: [Relation], columns: [Int64: [Column]], snapshot: String,
+                          configuration: ConnectionConfiguration, sink: DumpSink) async throws {
+        // Largest tables first, so the workers finish together.
+        let queue = WorkQueue(tables.enumerated().sorted { $0.element.pages > $1.element.pages }.map { ($0.offset, $0.element) })
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<max(1, min(workers, tables.count)) {
+                group.addTask {
+                    let connection = try await Database.connect(configuration)
+                    do {
+                        try await connection.begin()
+                        _ = try await connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                        _ = try await connection.execute("SET TRANSACTION SNAPSHOT \(Dialect.postgresql.stringLiteral(snapshot))")
+                        _ = try await connection.execute("SELECT pg_catalog.set_config('search_path', '', false)")
+                        while let (index, table) = queue.next() {
+                            try Task.checkCancellation()
+                            try await dumpTable(table, columns: columns[table.oid] ?? [], order: index + 1, connection: connection, sink: sink)
+                        }
+                        try await connection.commit()
+                    } catch {
+                        await connection.close()
+                        throw error
+                    }
+                    await connection.close()
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    private func dumpTable(_ table: Relation, columns: [Column], order: Int, connection: any DatabaseConnection, sink: DumpSink) async throws {
+        let q = Dialect.postgresql
+        let insertable = columns.filter { $0.generated.isEmpty }
+        let names = insertable.map { q.quote($0.name) }.joined(separator: ", ")
+        // COPY FROM writes identity columns as given, like INSERT ... OVERRIDING SYSTEM VALUE.
+        let writer = sink.entry(.tableData, name: "\(table.schema).\(table.name)",
+                                copyStatement: insertable.isEmpty ? nil : "COPY \(table.qualified) (\(names)) FROM STDIN")
+        if !insertable.isEmpty {
+            guard let postgres = connection as? PostgreSQLConnection else {
+                throw BackupError(.database, "the PostgreSQL dumper needs a PostgreSQL connection")
+            }
+            let order = table.primaryKey.map { " ORDER BY \($0)" } ?? ""
+            try await copyRows(postgres, "COPY (SELECT \(names) FROM ONLY \(table.qualified)\(order)) TO STDOUT", into: writer)
+        }
+        try sink.record(writer, order: order, table: (table.schema, table.name))
+    }
+
+    private func writePostData(leader: any DatabaseConnection, relations: [Relation], order: Int, sink: DumpSink) async throws {
+        sink.progress.phase("post_data")
+        let entry = sink.entry(.postData, name: "post-data")
+        let q = Dialect.postgresql
+        for sql in try await leader.textColumn(PostgreSQLCatalog.constraints) { try entry.statement(sql) }
+        for row in try await leader.textRows(PostgreSQLCatalog.indexes) {
+            guard var sql = row[0] else { continue }
+            // A partitioned table's index is created on the parent and recurses to the partitions.
+            if row[1] == "p" { sql = sql.replacingOccurrences(of: " ON ONLY ", with: " ON ") }
+            try entry.statement(sql)
+        }
+        for sql in try await leader.textColumn(PostgreSQLCatalog.sequenceOwners) { try entry.statement(sql) }
+        for row in try await leader.textRows(PostgreSQLCatalog.sequences) {
+            guard let name = row[0] else { continue }
+            let state = try await leader.textRows("SELECT last_value, is_called FROM \(name)")
+            guard let value = state.first?[0] else { continue }
+            try entry.statement("SELECT pg_catalog.setval(\(q.stringLiteral(name)), \(value), \(state.first?[1] ?? "true"))")
+        }
+        for row in try await leader.textRows(PostgreSQLCatalog.identitySequences) {
+            guard let table = row[0], let column = row[1], let sequence = row[2] else { continue }
+            let state = try await leader.textRows("SELECT last_value, is_called FROM \(sequence)")
+            guard let value = state.first?[0] else { continue }
+            try entry.statement("SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence(\(q.stringLiteral(table)), \(q.stringLiteral(column))), \(value), \(state.first?[1] ?? "true"))")
+        }
+        for relation in relations where relation.kind == "m" && relation.isPopulated {
+            try entry.statement("REFRESH MATERIALIZED VIEW \(relation.qualified)")
+        }
+        for sql in try await leader.textColumn(PostgreSQLCatalog.triggers) { try entry.statement(sql) }
+        try sink.record(entry, order: order)
+    }
+}

@@ -1,0 +1,191 @@
+import Drivers
+import Foundation
+import Synchronization
+
+/// Restores a native backup into an empty database: pre-data statements, every table's rows (several
+/// tables at once on PostgreSQL and MariaDB), then constraints, indexes, triggers and sequence values.
+///
+/// Statements that fail because an object they need does not exist yet are retried after the others, so a
+/// dependency order the catalog did not capture still restores.
+struct Restorer {
+    let backup: StoredBackup
+    let key: BackupKey?
+    let target: ConnectionConfiguration
+    let jobs: Int
+    let progress: ProgressReporter
+
+    /// Rows per INSERT are bounded by size, so a statement stays well under MariaDB's packet limit.
+    static let batchBytes = 1 << 20
+
+    func run() async throws -> [Manifest.TableSummary] {
+        let manifest = backup.manifest
+        guard manifest.engine == target.dialect.rawValue else {
+            throw BackupError(.invalidArgument, "backup \(manifest.id) is of a \(manifest.engine) database; it cannot be restored into \(target.dialect.rawValue)")
+        }
+        try await prepareTarget()
+        let reader = backup.reader(key: key)
+        let connection = try await open()
+        do {
+            try await requireEmpty(connection)
+            progress.phase("schema")
+            for entry in manifest.entries where entry.kind == .preData {
+                try await runStatements(entry, reader: reader, connection: connection)
+            }
+            let data = manifest.entries.filter { $0.kind == .tableData }
+            progress.phase("data", total: data.count)
+            try await loadData(data, reader: reader, first: connection)
+            progress.phase("post_data")
+            for entry in manifest.entries where entry.kind == .postData {
+                try await runStatements(entry, reader: reader, connection: connection)
+            }
+            if target.dialect == .sqlite { try await connection.commit() }
+        } catch {
+            await connection.close()
+            throw BackupError.wrap(error, "restore of \(manifest.id) failed")
+        }
+        await connection.close()
+        progress.phase("done")
+        return manifest.tables
+    }
+
+    /// Creates the target database when it does not exist (servers only; SQLite creates the file).
+    private func prepareTarget() async throws {
+        guard target.dialect != .sqlite else {
+            let directory = URL(fileURLWithPath: target.database).deletingLastPathComponent()
+            try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            return
+        }
+        let admin = target.with(database: target.dialect == .postgresql ? "postgres" : "mysql")
+        let driver = Database.driver(for: target.dialect)
+        let existing = try await driver.listDatabases(admin)
+        if !existing.contains(target.database) {
+            try await driver.createDatabase(target.database, options: CreateDatabaseOptions(ifNotExists: true), on: admin)
+        }
+    }
+
+    /// A connection with the session settings a restore needs.
+    private func open() async throws -> any DatabaseConnection {
+        let connection = try await Database.connect(target)
+        for statement in Self.sessionSetup(target.dialect) { _ = try await connection.execute(statement) }
+        if target.dialect == .sqlite { try await connection.begin() }
+        return connection
+    }
+
+    /// Statements run first on every restore connection (also written at the top of plain SQL files).
+    static func sessionSetup(_ dialect: Dialect) -> [String] {
+        switch dialect {
+        case .postgresql:
+            ["SELECT pg_catalog.set_config('search_path', '', false)", "SET check_function_bodies = false",
+             "SET client_min_messages = warning", "SET synchronous_commit = off"]
+        case .mysql:
+            ["SET FOREIGN_KEY_CHECKS = 0", "SET UNIQUE_CHECKS = 0", "SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'"]
+        case .sqlite:
+            ["PRAGMA foreign_keys = OFF"]
+        }
+    }
+
+    private func requireEmpty(_ connection: any DatabaseConnection) async throws {
+        let sql = switch target.dialect {
+        case .postgresql: "SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r','p','v','m') AND \(PostgreSQLCatalog.userSchema)"
+        case .mysql: "SELECT count(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"
+        case .sqlite: "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+        }
+        let count = try await connection.scalar(sql)
+        guard count == .integer(0) else {
+            throw BackupError(.targetNotEmpty, "the target database \(target.database) already holds tables; restore into an empty database")
+        }
+    }
+
+    /// Runs an entry's statements; the ones that fail are retried after the rest until no more succeed.
+    private func runStatements(_ entry: Manifest.Entry, reader: ChunkReader, connection: any DatabaseConnection) async throws {
+        var statements = [String]()
+        try reader.frames(of: entry) { frame in statements.append(String(decoding: frame.text, as: UTF8.self)) }
+        var pending = statements
+        while !pending.isEmpty {
+            try Task.checkCancellation()
+            var failed = [String]()
+            var lastError: (any Error)?
+            for statement in pending {
+                do {
+                    if target.dialect == .sqlite { try await connection.executeScript(statement) } else { _ = try await connection.execute(statement) }
+                } catch let error as DatabaseError where error.code != .cancelled && error.code != .connectionLost {
+                    failed.append(statement)
+                    lastError = error
+                }
+            }
+            if failed.count == pending.count, let lastError { throw lastError }
+            pending = failed
+        }
+    }
+
+    private func loadData(_ entries: [Manifest.Entry], reader: ChunkReader, first: any DatabaseConnection) async throws {
+        if target.dialect == .sqlite || jobs <= 1 || entries.count <= 1 {
+            for entry in entries { try await loadTable(entry, reader: reader, connection: first) }
+            return
+        }
+        let queue = WorkQueue(entries)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<min(jobs, entries.count) {
+                group.addTask {
+                    let connection = worker == 0 ? first : try await open()
+                    do {
+                        while let entry = queue.next() { try await loadTable(entry, reader: reader, connection: connection) }
+                    } catch {
+                        if worker != 0 { await connection.close() }
+                        throw error
+                    }
+                    if worker != 0 { await connection.close() }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// Loads one table's rows in INSERT statements of about a megabyte, inside one transaction.
+    private func loadTable(_ entry: Manifest.Entry, reader: ChunkReader, connection: any DatabaseConnection) async throws {
+        if let copy = entry.copyStatement {
+            guard let postgres = connection as? PostgreSQLConnection else {
+                throw BackupError(.invalidArgument, "COPY data restores only into PostgreSQL")
+            }
+            try await postgres.begin()
+            do {
+                let rows = try await postgres.copyIn(copy, CopyFeed(entry: entry, reader: reader).next)
+                try await postgres.commit()
+                progress.tableDone(name: entry.name, rows: rows, bytes: 0)
+            } catch {
+                try? await postgres.rollback()
+                throw error
+            }
+            return
+        }
+        guard let prefix = entry.insertPrefix else { return }
+        let prefixBytes = Array(prefix.utf8)
+        var batch = [UInt8]()
+        var rows: Int64 = 0
+        let inTransaction = target.dialect != .sqlite
+        if inTransaction { try await connection.begin() }
+        do {
+            var frameReader = FrameReader()
+            for chunk in entry.chunks {
+                try Task.checkCancellation()
+                let frames = try frameReader.feed(try reader.read(chunk))
+                for frame in frames where frame.kind == .row {
+                    if batch.isEmpty { batch = prefixBytes } else { batch.append(0x2C) }
+                    batch.append(contentsOf: frame.text)
+                    rows += 1
+                    if batch.count >= Self.batchBytes {
+                        _ = try await connection.execute(String(decoding: batch, as: UTF8.self))
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                }
+            }
+            try frameReader.finish()
+            if !batch.isEmpty { _ = try await connection.execute(String(decoding: batch, as: UTF8.self)) }
+            if inTransaction { try await connection.commit() }
+        } catch {
+            if inTransaction { try? await connection.rollback() }
+            throw error
+        }
+        progress.tableDone(name: entry.name, rows: rows, bytes: 0)
+    }
+}

@@ -1,0 +1,170 @@
+import Backups
+import DriverTestSupport
+import Drivers
+import Foundation
+import XCTest
+
+/// Corruption, keys, chains and interrupted backups, on real SQLite databases.
+final class ArchiveIntegrityTests: XCTestCase {
+    private func manager(_ config: BackupConfig = BackupConfig()) -> BackupManager {
+        var config = config
+        config.destination = TestDatabases.temporaryDirectory().path
+        return BackupManager(defaults: config)
+    }
+
+    private func chunkFiles(_ backupPath: String) -> [URL] {
+        let enumerator = FileManager.default.enumerator(at: URL(fileURLWithPath: backupPath).appendingPathComponent("chunks"), includingPropertiesForKeys: nil)
+        return (enumerator?.allObjects as? [URL] ?? []).filter { !$0.hasDirectoryPath && $0.lastPathComponent.count == 64 }
+    }
+
+    private func flipByte(in url: URL, at fraction: Double = 0.5) throws {
+        var data = try Data(contentsOf: url)
+        let index = min(data.count - 1, Int(Double(data.count) * fraction))
+        data[index] ^= 0x01
+        try data.write(to: url)
+    }
+
+    func testFlippedByteInAChunkFailsValidationAndRestore() async throws {
+        let source = try Fixtures.chinookSQLite()
+        let manager = manager()
+        let record = try await manager.createBackup(of: source, params: CreateBackupParams())
+        let clean = try await manager.validateBackup(ValidateBackupParams(backupPath: record.filePath))
+        XCTAssertTrue(clean.valid)
+        XCTAssertGreaterThan(clean.chunksChecked, 0)
+
+        let chunk = try XCTUnwrap(chunkFiles(record.filePath).first)
+        try flipByte(in: chunk)
+        let report = try await manager.validateBackup(ValidateBackupParams(backupPath: record.filePath))
+        XCTAssertFalse(report.valid)
+        XCTAssertFalse(report.errors.isEmpty)
+
+        let target = TestDatabases.temporaryDirectory().appendingPathComponent("r.db").path
+        do {
+            _ = try await manager.restoreBackup(RestoreBackupParams(backupPath: record.filePath, targetDatabase: target))
+            XCTFail("a corrupt chunk restored")
+        } catch let error as BackupError {
+            XCTAssertEqual(error.code, .corrupt)
+        }
+    }
+
+    func testFlippedByteInTheManifestFailsValidation() async throws {
+        let source = try Fixtures.chinookSQLite()
+        let manager = manager()
+        let record = try await manager.createBackup(of: source, params: CreateBackupParams())
+        try flipByte(in: URL(fileURLWithPath: record.filePath).appendingPathComponent("manifest.json"), at: 0.3)
+        let report = try await manager.validateBackup(ValidateBackupParams(backupPath: record.filePath))
+        XCTAssertFalse(report.valid)
+        XCTAssertFalse(report.manifestChecksumOK)
+    }
+
+    func testTruncatedChunkFailsValidation() async throws {
+        let source = try Fixtures.chinookSQLite()
+        let manager = manager(BackupConfig(compression: .none))
+        let record = try await manager.createBackup(of: source, params: CreateBackupParams())
+        let chunk = try XCTUnwrap(chunkFiles(record.filePath).max { a, b in
+            ((try? a.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0) < ((try? b.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0)
+        })
+        let data = try Data(contentsOf: chunk)
+        try data.prefix(data.count / 2).write(to: chunk)
+        let report = try await manager.validateBackup(ValidateBackupParams(backupPath: record.filePath))
+        XCTAssertFalse(report.valid)
+    }
+
+    func testEncryptedBackupRestoresWithItsKeyAndRefusesAWrongOrMissingKey() async throws {
+        let source = try Fixtures.chinookSQLite()
+        let keyDirectory = TestDatabases.temporaryDirectory()
+        let rightKey = keyDirectory.appendingPathComponent("right.key")
+        let wrongKey = keyDirectory.appendingPathComponent("wrong.key")
+        try String(repeating: "ab", count: 32).write(to: rightKey, atomically: true, encoding: .utf8)
+        try "another passphrase entirely".write(to: wrongKey, atomically: true, encoding: .utf8)
+        let manager = manager(BackupConfig(encryption: "aes-256-gcm", encryptionKeyFile: rightKey.path))
+        let record = try await manager.createBackup(of: source, params: CreateBackupParams())
+        XCTAssertEqual(record.encryption, "aes-256-gcm")
+
+        // No plaintext from the database appears in any stored chunk.
+        for chunk in chunkFiles(record.filePath) {
+            let bytes = try Data(contentsOf: chunk)
+            XCTAssertNil(bytes.range(of: Data("AC/DC".utf8)))
+        }
+
+        let target = TestDatabases.temporaryDirectory().appendingPathComponent("r.db").path
+        let restored = try await manager.restoreBackup(RestoreBackupParams(backupPath: record.filePath, targetDatabase: target))
+        XCTAssertEqual(restored.rowsRestored, 15607)
+
+        let other = TestDatabases.temporaryDirectory().appendingPathComponent("w.db").path
+        do {
+            _ = try await manager.restoreBackup(RestoreBackupParams(backupPath: record.filePath, targetDatabase: other, encryptionKeyFile: wrongKey.path))
+            XCTFail("a wrong key was accepted")
+        } catch let error as BackupError {
+            XCTAssertEqual(error.code, .wrongKey)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: other))
+
+        let withoutKey = BackupManager(defaults: BackupConfig(destination: manager.destination.path, encryptionKeyEnv: "DBM_TEST_NO_SUCH_KEY_VARIABLE"))
+        do {
+            _ = try await withoutKey.validateBackup(ValidateBackupParams(backupPath: record.filePath))
+            XCTFail("an encrypted backup validated without a key")
+        } catch let error as BackupError {
+            XCTAssertEqual(error.code, .missingKey)
+        }
+    }
+
+    func testCancelledBackupLeavesNothingListed() async throws {
+        let source = try Fixtures.chinookSQLite()
+        let manager = manager()
+        let holder = TaskHolder()
+        let task = Task { try await manager.createBackup(of: source, params: CreateBackupParams()) { progress in
+            // Cancel in the middle of the data phase, after some tables were written.
+            if progress.phase == "data" && progress.completed >= 2 { holder.cancel() }
+        } }
+        holder.set(task)
+        do {
+            _ = try await task.value
+            XCTFail("the cancelled backup completed")
+        } catch let error as BackupError {
+            XCTAssertEqual(error.code, .cancelled)
+        }
+        XCTAssertEqual(manager.listBackups().count, 0)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: manager.destination.path)
+        XCTAssertEqual(leftovers, [], "a cancelled backup left files behind")
+    }
+
+    func testBackupKilledMidWayIsNeverListedAsCompleted() async throws {
+        let source = try Fixtures.chinookSQLite()
+        let manager = manager()
+        let record = try await manager.createBackup(of: source, params: CreateBackupParams())
+        // What a killed process leaves: the hidden partial directory, even with a manifest already in it.
+        let partial = manager.destination.appendingPathComponent(".killed.partial")
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: record.filePath), to: partial)
+        XCTAssertEqual(manager.listBackups().map(\.id), [record.id])
+    }
+
+    func testBackupFilesAreReadableByTheOwnerOnly() async throws {
+        let source = try Fixtures.chinookSQLite()
+        let manager = manager()
+        let record = try await manager.createBackup(of: source, params: CreateBackupParams())
+        for file in chunkFiles(record.filePath) + [URL(fileURLWithPath: record.filePath).appendingPathComponent("manifest.json")] {
+            let mode = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? NSNumber
+            XCTAssertEqual(mode?.intValue, 0o600, file.lastPathComponent)
+        }
+    }
+}
+
+/// Lets a progress callback cancel the task it reports for.
+private final class TaskHolder: @unchecked Sendable {  // the lock guards `task`
+    private let lock = NSLock()
+    private var task: Task<BackupRecord, any Error>?
+    private var cancelled = false
+
+    func set(_ task: Task<BackupRecord, any Error>) {
+        lock.lock(); defer { lock.unlock() }
+        self.task = task
+        if cancelled { task.cancel() }
+    }
+
+    func cancel() {
+        lock.lock(); defer { lock.unlock() }
+        cancelled = true
+        task?.cancel()
+    }
+}
