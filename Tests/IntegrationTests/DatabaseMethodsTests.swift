@@ -124,3 +124,22 @@ final class DatabaseMethodsTests: XCTestCase {
         }
     }
 }
+
+/// `manage_databases` with `operation: optimize` runs optimize_database and reports in the spec's dict.
+final class ManageDatabasesOptimizeTests: XCTestCase {
+    func testOptimizeOperationReportsFindingsInTheSpecsResultDict() async throws {
+        let server = InProcessServer()
+        try server.initialize()
+        let url = JSONValue.string(try TestDatabases.server(.sqlite).url)
+        let workspace = JSONValue.string(TestDatabases.temporaryDirectory().path)
+        _ = try server.call("DatabaseManager.execute_query", ["database_url": url, "query": "CREATE TABLE events (kind TEXT, at TEXT)"])
+        let result = try server.call("manage_databases", ["operation": "optimize", "database_url": url, "workspace_dir": workspace])
+        XCTAssertEqual(result["operation"], "optimize")
+        XCTAssertEqual(result["success"], true)
+        let rules = (result["optimization"]?["findings"]?.arrayValue ?? []).compactMap { $0["rule"]?.stringValue }
+        XCTAssertTrue(rules.contains("missing_primary_key"), "\(rules)")
+        XCTAssertFalse((result["recommendations"]?.arrayValue ?? []).isEmpty)
+        XCTAssertNotNil(result["optimization"]?["optimization_score"]?.integerValue)
+        _ = try await server.shutdown()
+    }
+}

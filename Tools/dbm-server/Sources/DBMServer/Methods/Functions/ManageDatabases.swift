@@ -2,6 +2,7 @@ import Backups
 import Drivers
 import Foundation
 import JSONRPC
+import Monitoring
 
 /// `manage_databases`: both spec variants.
 ///
@@ -14,7 +15,7 @@ enum ManageDatabases: RPCMethod {
     enum Operation: String, Codable, Sendable, CaseIterable, JSONSchemaProviding {
         case create, drop
         case healthCheck = "health_check"
-        case backup, restore
+        case backup, restore, optimize
         static var jsonSchema: JSONValue { ["type": "string", "enum": .array(allCases.map { .string($0.rawValue) })] }
     }
 
@@ -27,6 +28,8 @@ enum ManageDatabases: RPCMethod {
         let backup: CreateBackupRequest
         /// For `restore`: `backup_path` and `target_database`.
         let restore: RestoreBackupRequest?
+        /// For `optimize`: the `optimize_database` params read from the same object.
+        let optimize: OptimizeDatabaseMethod.Params
         enum CodingKeys: String, CodingKey { case operation, database_name, options, name, backup_path }
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -38,6 +41,7 @@ enum ManageDatabases: RPCMethod {
             target = try DatabaseTarget(from: decoder)
             backup = try CreateBackupRequest(from: decoder)
             restore = c.contains(.backup_path) ? try RestoreBackupRequest(from: decoder) : nil
+            optimize = try OptimizeDatabaseMethod.Params(from: decoder)
         }
     }
 
@@ -60,6 +64,8 @@ enum ManageDatabases: RPCMethod {
         var backup: BackupRecord?
         /// `restore`: what was restored.
         var restore: RestoreResult?
+        /// `optimize`: the optimize_database result (findings, score, applied changes, measured gain).
+        var optimization: OptimizationResult?
     }
 
     struct HealthDetails: Codable, Sendable {
@@ -70,9 +76,10 @@ enum ManageDatabases: RPCMethod {
     }
 
     static let name = "manage_databases"
-    static let summary = "Runs a database administration operation (create, drop, health_check, backup, restore); with no operation, describes the DatabaseManager interface."
+    static let summary = "Runs a database administration operation (create, drop, health_check, backup, restore, optimize); with no operation, describes the DatabaseManager interface."
     static let paramDescriptions = [
-        "operation": "create | drop | health_check | backup | restore",
+        "operation": "create | drop | health_check | backup | restore | optimize",
+        "optimization_type": "For optimize: performance | storage | query | maintenance; with apply_changes, analyze_only, workload as optimize_database",
         "backup_config": "For backup: as backup_database's backup_config",
         "backup_path": "For restore: the backup's directory or id",
         "target_database": "For restore: a URL, or a database name on the connection's server",
@@ -95,6 +102,14 @@ enum ManageDatabases: RPCMethod {
             result.backup = record
             result.success = true
             result.affected_objects = 1
+        case .optimize:
+            let optimization = try await OptimizeDatabaseMethod.handle(params.optimize, state)
+            let configuration = try await state.connections.configuration(for: params.target)
+            result.database_name = params.database_name ?? configuration.database
+            result.optimization = optimization
+            result.success = true
+            result.affected_objects = optimization.recommendationsApplied
+            result.recommendations = optimization.findings.map { "\($0.description) \($0.recommendation)" }
         case .restore:
             guard let restore = params.restore else {
                 throw RPCError(code: RPCError.Code.invalidParams, message: "restore needs backup_path and target_database")
