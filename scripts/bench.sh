@@ -12,5 +12,6 @@ echo "== building release binaries"
 swift build -c release 2>&1 | tail -1
 swift build -c release --package-path Packages/Drivers --product DriversBench 2>&1 | tail -1
 swift build -c release --package-path Packages/Monitoring --product MonitoringBench 2>&1 | tail -1
+swift build -c release --package-path Packages/Backups --product BackupsBench 2>&1 | tail -1
 swift build -c release --package-path Packages/Migrations --product MigrationsBench 2>&1 | tail -1
 python3 scripts/bench.py "$@"
