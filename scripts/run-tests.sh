@@ -64,9 +64,9 @@ import re, sys
 passed = failed = 0
 for path in sys.argv[1:]:
     text = open(path, errors="replace").read()
-    xc = re.findall(r"Executed (\d+) tests?, with (\d+) failures?", text)
+    xc = re.findall(r"Executed (\d+) tests?, with (?:(\d+) tests? skipped and )?(\d+) failures?", text)
     if xc:
-        n, f = map(int, xc[-1]); passed += n - f; failed += f
+        n, skipped, f = xc[-1]; n, f = int(n), int(f); passed += n - int(skipped or 0) - f; failed += f
     st = re.findall(r"Test run with (\d+) tests?(?: in \d+ suites?)? (passed|failed)(?:.*?with (\d+) issues?)?", text)
     if st:
         n, outcome, issues = st[-1]; n = int(n)
