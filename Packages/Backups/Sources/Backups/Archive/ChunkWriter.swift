@@ -47,21 +47,22 @@ final class ChunkWriter: Sendable {
     var logicalBytes: Int64 { state.withLock { $0.logicalBytes } }
 
     /// Stores one chunk and returns where it will be found. The chunk may still be being written when this
-    /// returns; `finish()` waits for all of them.
+    /// returns; `complete(_:)` waits for all of them.
     func store(_ plaintext: [UInt8]) throws(BackupError) -> ChunkReference {
         if let error = state.withLock({ $0.firstError }) { throw error }
         let id = key?.chunkID(for: plaintext) ?? Array(SHA256.hash(data: plaintext)).hexString
         state.withLock { $0.logicalBytes += Int64(plaintext.count) }
         if let existing = reusable[id] { return existing }
-        // The stored hash is only known after compression; the reference is completed by `finish()`.
-        let placeholder = ChunkReference(id: id, size: plaintext.count, storedSize: 0, storedSHA256: "",
+        // The stored size and hash are known only after compression; `complete(_:)` swaps this pending
+        // reference for the written one.
+        let pending = ChunkReference(id: id, size: plaintext.count, storedSize: 0, storedSHA256: "",
                                          codec: codec, location: backupID)
         let isNew: Bool = state.withLock { s in
             if s.written[id] != nil || s.inFlight.contains(id) { return false }
             s.inFlight.insert(id)
             return true
         }
-        guard isNew else { return placeholder }
+        guard isNew else { return pending }
         slots.wait()
         group.enter()
         queue.async { [self] in
@@ -78,7 +79,7 @@ final class ChunkWriter: Sendable {
                 state.withLock { s in if s.firstError == nil { s.firstError = failure } }
             }
         }
-        return placeholder
+        return pending
     }
 
     /// Waits until no chunk is being written (after a failure, before the partial directory is removed).
