@@ -39,7 +39,7 @@ final class FixtureRoundTripTests: XCTestCase {
         let schemaFile = try TestDatabases.fixture("pagila/pagila-schema.sql")
         let sql = try String(contentsOf: schemaFile, encoding: .utf8)
         try await SchemaTestSupport.withScratch(.postgresql) { connection, config in
-            try SchemaTestSupport.runClient(sql, on: config)
+            try TestDatabases.runClient(.sql(sql), on: config)
             // Three views use the group_concat aggregate, which the model does not carry: create it first.
             let routines = Self.pagilaSections(sql, names: ["_group_concat(text, text)", "group_concat(text)"])
             let (first, second, ddl) = try await exportAndReapply(connection, prepare: routines)
@@ -87,7 +87,7 @@ final class FixtureRoundTripTests: XCTestCase {
             let sql = try String(contentsOf: schemaFile, encoding: .utf8)
                 .replacingOccurrences(of: "sakila;", with: "`\(name)`;")
                 .replacingOccurrences(of: "sakila.", with: "`\(name)`.")
-            try SchemaTestSupport.runClient(sql, on: config.with(database: "mysql"))
+            try TestDatabases.runClient(.sql(sql), on: config.with(database: "mysql"))
             let (first, second, _) = try await exportAndReapply(connection)
             XCTAssertEqual(first.tables.count, 16)
             XCTAssertEqual(first.views.count, 7)

@@ -19,7 +19,7 @@ enum Fixtures {
         let scratch = try await TestDatabases.scratchDatabase(using: PostgreSQLDriver(), on: TestDatabases.postgres(), prefix: "dbm_bk_pagila")
         let schema = try pagilaSchemaWithoutPLpgSQL()
         for file in [schema, try TestDatabases.fixture("pagila/pagila-data.sql")] {
-            try run("psql", ["-q", "-v", "ON_ERROR_STOP=1", "-d", scratch.url, "-f", file.path])
+            try TestDatabases.runClient(.file(file), on: scratch)
         }
         return scratch
     }
@@ -53,18 +53,12 @@ enum Fixtures {
                 .replacingOccurrences(of: "sakila.", with: "")
             let url = work.appendingPathComponent(file)
             try text.write(to: url, atomically: true, encoding: .utf8)
-            try mariadb(scratch, input: url)
+            try TestDatabases.runClient(.file(url), on: scratch)
         }
         return scratch
     }
 
-    static func mariadb(_ configuration: ConnectionConfiguration, input: URL) throws {
-        var arguments = ["--protocol=TCP", "-h", configuration.host ?? "127.0.0.1", "-P", String(configuration.port ?? 3306),
-                         "-u", configuration.username ?? "root", "--default-character-set=utf8mb4", configuration.database]
-        if let password = configuration.password { arguments.insert("-p\(password)", at: 0) }
-        try run("mariadb", arguments, stdin: input)
-    }
-
+    /// Runs a shell tool (decompressors in the plain-SQL tests); a failure fails the test.
     static func run(_ tool: String, _ arguments: [String], stdin: URL? = nil) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -76,7 +70,7 @@ enum Fixtures {
         let message = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw XCTSkip("\(tool) failed (\(process.terminationStatus)): \(String(decoding: message, as: UTF8.self).prefix(500))")
+            throw TestDatabases.ClientFailure(tool: tool, status: process.terminationStatus, stderr: String(decoding: message, as: UTF8.self))
         }
     }
 

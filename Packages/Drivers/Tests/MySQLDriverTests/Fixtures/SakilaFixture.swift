@@ -23,12 +23,12 @@ enum SakilaFixture {
             let rewritten = text
                 .replacingOccurrences(of: "sakila;", with: "`\(name)`;")
                 .replacingOccurrences(of: "sakila.", with: "`\(name)`.")
-            try MariaDBCLI.run(Data(rewritten.utf8), on: server, useDatabase: false)
+            try TestDatabases.runClient(.sql(rewritten), on: server, useDatabase: false)
         }
     }
 
     /// Drops the database (errors ignored: the server is thrown away anyway).
     static func drop(_ name: String, server: ConnectionConfiguration) {
-        try? MariaDBCLI.run(Data("DROP DATABASE IF EXISTS `\(name)`;".utf8), on: server, useDatabase: false)
+        try? TestDatabases.runClient(.sql("DROP DATABASE IF EXISTS `\(name)`;"), on: server, useDatabase: false)
     }
 }

@@ -4,7 +4,7 @@ import MySQLDriver
 import XCTest
 
 /// Shared setup for tests against the throwaway MariaDB server (`DBM_TEST_MYSQL_URL`): a scratch
-/// database per test, connections to it, and the `mariadb` command-line client for loading fixtures.
+/// database per test and connections to it (fixtures load through `TestDatabases.runClient`).
 class MySQLTestCase: XCTestCase {
     let driver = MySQLDriver()
 
@@ -59,42 +59,3 @@ class MySQLTestCase: XCTestCase {
     }
 }
 
-/// Runs the `mariadb` command-line client against a configuration (the password goes through the
-/// environment, never the command line).
-enum MariaDBCLI {
-    struct Failure: Error, CustomStringConvertible {
-        let status: Int32
-        let stderr: String
-        var description: String { "mariadb exited with \(status): \(stderr)" }
-    }
-
-    /// Feeds `input` to `mariadb` connected to `configuration` (its database when `useDatabase`).
-    static func run(_ input: Data, on configuration: ConnectionConfiguration, useDatabase: Bool = true) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        var arguments = ["mariadb", "--no-defaults", "--batch", "--default-character-set=utf8mb4",
-                         "-h", configuration.host ?? "127.0.0.1", "-P", String(configuration.effectivePort ?? 3306)]
-        if let user = configuration.username { arguments += ["-u", user] }
-        if useDatabase { arguments.append(configuration.database) }
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        if let password = configuration.password { environment["MYSQL_PWD"] = password }
-        process.environment = environment
-        // The input goes through a file: a pipe would need a writer thread for large fixtures.
-        let inputFile = TestDatabases.temporaryDirectory().appendingPathComponent("input.sql")
-        try input.write(to: inputFile)
-        defer { try? FileManager.default.removeItem(at: inputFile.deletingLastPathComponent()) }
-        let stdin = try FileHandle(forReadingFrom: inputFile)
-        defer { try? stdin.close() }
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardError = stderr
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let errorOutput = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(status: process.terminationStatus, stderr: String(decoding: errorOutput, as: UTF8.self))
-        }
-    }
-}

@@ -9,8 +9,8 @@ final class PagilaTests: XCTestCase {
         let schema = try TestDatabases.fixture("pagila/pagila-schema.sql")
         let data = try TestDatabases.fixture("pagila/pagila-data.sql")
         try await PostgreSQLTestServer.withScratchDatabase { scratch in
-            try PostgreSQLTestServer.load(schema, into: scratch)
-            try PostgreSQLTestServer.load(data, into: scratch)
+            try TestDatabases.runClient(.file(schema), on: scratch)
+            try TestDatabases.runClient(.file(data), on: scratch)
             let connection = try await PostgreSQLConnection.open(scratch)
             do {
                 try await body(connection)

@@ -43,23 +43,6 @@ enum PostgreSQLTestServer {
             }
         }
     }
-
-    /// Loads a SQL file into a database with psql (`COPY ... FROM stdin` needs psql).
-    static func load(_ file: URL, into configuration: ConnectionConfiguration) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
-        process.arguments = ["-X", "-v", "ON_ERROR_STOP=1", "-q", "-f", file.path, "-d", configuration.url]
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw DatabaseError(.other, "psql failed on \(file.lastPathComponent): "
-                + String(decoding: message, as: UTF8.self))
-        }
-    }
 }
 
 /// Asserts that `body` throws a `DatabaseError` with `code`, and returns it for further checks.

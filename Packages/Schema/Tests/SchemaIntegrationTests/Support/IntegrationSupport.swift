@@ -32,41 +32,6 @@ enum SchemaTestSupport {
         XCTAssertEqual(differences, [], "\(message) expected → actual on \(dialect.rawValue)", file: file, line: line)
     }
 
-    /// Runs a SQL file with the engine's command-line client (`psql`, `mariadb`), which understands the
-    /// dump formats (`COPY ... FROM stdin`, `DELIMITER`).
-    static func runClient(_ sql: String, on config: ConnectionConfiguration) throws {
-        let process = Process()
-        var environment = ProcessInfo.processInfo.environment
-        switch config.dialect {
-        case .postgresql:
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", config.host ?? "127.0.0.1", "-p", String(config.effectivePort ?? 5432),
-                                 "-U", config.username ?? "postgres", "-d", config.database]
-            environment["PGPASSWORD"] = config.password ?? ""
-        case .mysql:
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["mariadb", "--protocol=TCP", "-h", config.host ?? "127.0.0.1", "-P", String(config.effectivePort ?? 3306),
-                                 "-u", config.username ?? "root", "--default-character-set=utf8mb4", config.database]
-            environment["MYSQL_PWD"] = config.password ?? ""
-        case .sqlite:
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["sqlite3", "-bail", config.database]
-        }
-        process.environment = environment
-        let input = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = errors
-        try process.run()
-        input.fileHandleForWriting.write(Data(sql.utf8))
-        try input.fileHandleForWriting.close()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw SchemaError(.databaseFailure, "the \(config.dialect.rawValue) client failed: " + String(decoding: stderr.prefix(2000), as: UTF8.self))
-        }
-    }
-
     /// A view definition in the form the engine prints it back, so round trips compare equal.
     static func viewSQL(_ dialect: Dialect, table: String, columns: [String], where condition: String? = nil) -> String {
         switch dialect {
