@@ -21,6 +21,18 @@ final class IncrementalChainTests: XCTestCase {
         return configuration
     }
 
+    /// Restores `backup` into a new SQLite file, compares every row with `source`, and validates the backup.
+    private func assertRestoresExactly(_ backup: BackupRecord, of source: ConnectionConfiguration, with manager: BackupManager,
+                                       _ what: String) async throws {
+        let target = ConnectionConfiguration(dialect: .sqlite, database: TestDatabases.temporaryDirectory().appendingPathComponent("r.db").path)
+        _ = try await manager.restoreBackup(RestoreBackupParams(backupPath: backup.filePath, targetDatabase: target.database))
+        let expected = try await Fixtures.allRows(source)
+        let actual = try await Fixtures.allRows(target)
+        XCTAssertTrue(expected == actual, "\(what) restores differently from the source")
+        let report = try await manager.validateBackup(ValidateBackupParams(backupPath: backup.filePath))
+        XCTAssertTrue(report.valid, "\(what): " + report.errors.joined(separator: "; "))
+    }
+
     private func change(_ configuration: ConnectionConfiguration, _ sql: String) async throws {
         let db = try await Database.connect(configuration)
         try await db.executeScript(sql)
@@ -45,13 +57,7 @@ final class IncrementalChainTests: XCTestCase {
         XCTAssertEqual(differential.parentBackup, full.id)
 
         for backup in [second, differential] {
-            let target = ConnectionConfiguration(dialect: .sqlite, database: TestDatabases.temporaryDirectory().appendingPathComponent("r.db").path)
-            _ = try await manager.restoreBackup(RestoreBackupParams(backupPath: backup.filePath, targetDatabase: target.database))
-            let expected = try await Fixtures.allRows(source)
-            let actual = try await Fixtures.allRows(target)
-            XCTAssertTrue(expected == actual, "\(backup.backupType) restore differs from the source")
-            let report = try await manager.validateBackup(ValidateBackupParams(backupPath: backup.filePath))
-            XCTAssertTrue(report.valid, report.errors.joined(separator: "; "))
+            try await assertRestoresExactly(backup, of: source, with: manager, "\(backup.backupType)")
         }
 
         // The full backup is needed by the chain: deleting it is refused unless forced.
@@ -100,13 +106,7 @@ final class IncrementalChainTests: XCTestCase {
                 chain.append(incremental)
             }
             let last = try XCTUnwrap(chain.last)
-            let target = ConnectionConfiguration(dialect: .sqlite, database: TestDatabases.temporaryDirectory().appendingPathComponent("r.db").path)
-            _ = try await manager.restoreBackup(RestoreBackupParams(backupPath: last.filePath, targetDatabase: target.database))
-            let expected = try await Fixtures.allRows(source)
-            let actual = try await Fixtures.allRows(target)
-            XCTAssertTrue(expected == actual, "encrypted \(encrypted): the delta chain restores differently from the source")
-            let report = try await manager.validateBackup(ValidateBackupParams(backupPath: last.filePath))
-            XCTAssertTrue(report.valid, report.errors.joined(separator: "; "))
+            try await assertRestoresExactly(last, of: source, with: manager, "the delta chain (encrypted \(encrypted))")
 
             // The deltas need their bases: the middle of the chain cannot go, and a damaged base fails the last.
             let info = try manager.getInfo(BackupPathParams(backupPath: last.filePath))
