@@ -113,7 +113,9 @@ final class MonitoringMethodsTests: XCTestCase {
 final class StatementRecordMethodsTests: XCTestCase {
     func testExecuteQueryFeedsSlowQueriesAndCollectMetricsOnSQLite() async throws {
         let workspace = TestDatabases.temporaryDirectory().path
-        let url = JSONValue.string("sqlite://" + TestDatabases.temporaryDirectory().appendingPathComponent("record.db").path)
+        let directory = TestDatabases.temporaryDirectory()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let url = JSONValue.string("sqlite:///" + directory.appendingPathComponent("record.db").path)  // sqlite:////abs/path
         let server = InProcessServer(state: ServerState(workspaceDir: workspace))
         try server.initialize()
         _ = try server.call("DatabaseManager.execute_query", ["database_url": url, "query": "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)"])
@@ -149,6 +151,10 @@ final class StatementRecordMethodsTests: XCTestCase {
             let driver = Database.driver(for: dialect)
             let scratch = try await TestDatabases.scratchDatabase(using: driver, on: try TestDatabases.server(dialect), prefix: "it_health")
             do {
+                // One table, so every engine reports a size above the tight threshold below.
+                let connection = try await Database.connect(scratch)
+                _ = try await connection.execute("CREATE TABLE health_t (id INTEGER PRIMARY KEY)")
+                await connection.close()
                 let url = JSONValue.string(scratch.url)
                 let health = try server.call("manage_databases", ["operation": "health_check", "database_url": url])
                 XCTAssertEqual(health["success"], true, "\(dialect): \(health)")

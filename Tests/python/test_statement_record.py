@@ -2,6 +2,8 @@
 counted per normalised statement, written to the workspace history in batches, read by get_slow_queries and
 collect_metrics where the engine keeps none (SQLite), and never hold literals or bound values.
 manage_databases' health_check reports collect_metrics' health and alerts on every engine."""
+import os
+
 import pytest
 
 from conftest import engine_url, server_binary
@@ -66,9 +68,11 @@ def test_execute_query_is_recorded_normalised_and_survives_a_restart(tmp_path):
 def test_health_check_uses_collect_metrics_health_and_alerts(engine, tmp_path):
     url = engine_url(engine, tmp_path)
     s = start(tmp_path / "ws")
+    dropped = False
+    table = f"health_{os.getpid()}_{engine}"
     try:
-        if engine == "sqlite":
-            s.request("DatabaseManager.execute_query", {"database_url": url, "query": "CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY)"})
+        # A table of its own, so every engine reports a size above the tight threshold below.
+        s.request("DatabaseManager.execute_query", {"database_url": url, "query": f"CREATE TABLE {table} (id INTEGER PRIMARY KEY)"})
         health = s.request("manage_databases", {"operation": "health_check", "database_url": url})
         assert health["success"] is True
         expected = "critical" if any(a["severity"] == "critical" for a in health["alerts"]) else "warning" if health["alerts"] else "healthy"
@@ -88,6 +92,13 @@ def test_health_check_uses_collect_metrics_health_and_alerts(engine, tmp_path):
                        "postgresql": "postgresql://dbm@127.0.0.1:1/none", "mysql": "mysql://dbm@127.0.0.1:1/none"}[engine]
         down = s.request("manage_databases", {"operation": "health_check", "database_url": unreachable})
         assert down["success"] is False and down["health_status"] == "critical" and down["error_message"], down
+        s.request("DatabaseManager.execute_query", {"database_url": url, "query": f"DROP TABLE {table}"})
+        dropped = True
         assert s.shutdown_and_exit() == 0
     finally:
+        if not dropped:  # a failed assertion must not leave the table in the shared test database
+            try:
+                s.request("DatabaseManager.execute_query", {"database_url": url, "query": f"DROP TABLE IF EXISTS {table}"}, timeout=10)
+            except Exception:
+                pass
         s.kill()

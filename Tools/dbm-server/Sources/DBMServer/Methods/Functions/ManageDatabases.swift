@@ -33,7 +33,7 @@ enum ManageDatabases: RPCMethod {
         /// For `health_check`: `metrics_config` (its `alert_thresholds`) as `collect_metrics` reads it.
         let health: CollectMetricsRequest
         let workspace_dir: String?
-        enum CodingKeys: String, CodingKey { case operation, database_name, options, name, backup_path, workspace_dir }
+        enum CodingKeys: String, CodingKey { case operation, database_name, options, name, backup_path, workspace_dir, metrics_config }
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             operation = try c.decodeIfPresent(Operation.self, forKey: .operation)
@@ -45,7 +45,7 @@ enum ManageDatabases: RPCMethod {
             backup = try CreateBackupRequest(from: decoder)
             restore = c.contains(.backup_path) ? try RestoreBackupRequest(from: decoder) : nil
             optimize = try OptimizeDatabaseMethod.Params(from: decoder)
-            health = try CollectMetricsRequest(from: decoder)
+            health = CollectMetricsRequest(metricsConfig: try c.decodeIfPresent(MetricsConfig.self, forKey: .metrics_config))
             workspace_dir = try c.decodeIfPresent(String.self, forKey: .workspace_dir)
         }
     }
@@ -177,6 +177,7 @@ enum ManageDatabases: RPCMethod {
                 result.error_message = error.description
                 result.recommendations = ["The database could not be reached: \(error.code.rawValue)."]
             }
+        }
         result.execution_time = elapsed()
         return result
     }
