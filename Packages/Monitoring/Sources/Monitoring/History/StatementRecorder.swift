@@ -6,10 +6,9 @@ import Synchronization
 ///
 /// `record` is the hot path: it normalises the text and adds to an in-memory aggregate under a lock, with
 /// no I/O. The aggregates are written to the workspace's history in batches (one SQLite transaction per
-/// flush): every `flushInterval` after the first statement of a batch, when `capacity` distinct statements
-/// are pending, before every read (`statementTotals`), and on `close()`. Memory is bounded: beyond
-/// `capacity` pending fingerprints, further new statements are added to one "other statements" entry per
-/// database until the next flush, so the totals stay exact. The history keeps the `retained` statements
+/// flush): `flushInterval` after the first statement of a batch, before every read (`statementTotals`),
+/// and on `close()`. Memory is bounded: beyond `capacity` pending fingerprints, further new statements
+/// are added to one "other statements" entry per database until the next flush, so the totals stay exact. The history keeps the `retained` statements
 /// with the most total time per database; per-database totals are kept apart and never pruned.
 ///
 /// Only the normalised text is kept: literals become `?`, bound values are never seen.
@@ -56,7 +55,7 @@ public final class StatementRecorder: Sendable {
     public func record(_ sql: String, dialect: Dialect, databaseKey: String, durationMS: Double, rows: Int64?, failed: Bool = false, at time: Double? = nil) {
         let time = time ?? Clock.now()
         let statement = StatementFingerprint(sql, dialect: dialect)
-        let (schedule, flushNow) = state.withLock { s -> (Bool, Bool) in
+        let schedule = state.withLock { s -> Bool in
             var key = StatementAggregate.Key(databaseKey: databaseKey, fingerprint: statement.fingerprint)
             var text = statement.text
             if s.batch[key] == nil, s.batch.count >= capacity {
@@ -66,11 +65,9 @@ public final class StatementRecorder: Sendable {
             s.batch[key, default: StatementAggregate(key: key, query: text)].add(durationMS: durationMS, rows: rows, failed: failed, at: time)
             let schedule = !s.flushScheduled
             s.flushScheduled = true
-            return (schedule, s.batch.count >= capacity)
+            return schedule
         }
-        if flushNow {
-            Task { try? await self.flush() }
-        } else if schedule {
+        if schedule {
             let interval = flushInterval
             Task {
                 try? await Task.sleep(for: interval)
