@@ -12,6 +12,8 @@ client="$bin/dbm-client"
 demo="$root/.tmp/demo"
 rm -rf "$demo"; mkdir -p "$demo"
 export DATABASE_URL="sqlite:///$demo/shop.db"
+# The monitoring workspace: metrics history and the server's record of the statements it runs.
+export DBM_WORKSPACE_DIR="$demo/monitoring"
 
 step() { echo; echo "== $*"; }
 run() { echo "\$ dbm-client $*"; "$client" "$@"; }
@@ -47,7 +49,6 @@ run db info
 run db health
 
 step "7. monitoring: samples with history, a query's plan and timing, a missing index fixed with a measured speed-up and rolled back, a report"
-export DBM_WORKSPACE_DIR="$demo/monitoring"
 run query "WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 20000) INSERT INTO orders (customer_id, total, placed_at) SELECT 1 + n % 2, n % 97, '2024-04-01 00:00:00' FROM g"
 run monitor --interval 0.5 --samples 3
 lookup="SELECT id, placed_at FROM orders WHERE total = 42"
@@ -57,6 +58,9 @@ optimization="$(sed -n 's/^undo with: dbm-client optimize --rollback //p' "$demo
 run optimize --rollback "$optimization"
 run report --format html --output "$demo/report.html"
 run monitor summary | sed -n 1,4p
+# SQLite keeps no statement statistics: the slowest statements come from the server's own record of the
+# statements it ran (literals normalised to ?), kept in the workspace across dbm-client calls.
+run monitor slow --limit 3
 
 step "8. the same over raw JSON-RPC (any method, JSON params)"
 run call DatabaseManager.execute_query '{"query": "SELECT count(*) AS customers FROM customers"}'

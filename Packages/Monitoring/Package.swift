@@ -5,6 +5,7 @@ import PackageDescription
 // on top of the Drivers package.
 let package = Package(
     name: "Monitoring",
+    platforms: [.macOS(.v15)],  // Synchronization (Mutex); Linux has no minimum.
     products: [
         .library(name: "Monitoring", targets: ["Monitoring"]),
         .executable(name: "MonitoringBench", targets: ["MonitoringBench"]),

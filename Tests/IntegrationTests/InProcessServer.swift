@@ -13,8 +13,10 @@ final class InProcessServer: @unchecked Sendable {
     let state: ServerState
     private var serverTask: Task<Int32, Never>?
 
+    /// A server whose monitoring workspace (history, statement record) is a fresh temporary directory.
     convenience init(readOnly: Bool = false) {
-        self.init(state: ServerState(readOnly: readOnly))
+        let workspace = FileManager.default.temporaryDirectory.appendingPathComponent("dbm-it-workspace-\(UUID().uuidString)")
+        self.init(state: ServerState(readOnly: readOnly, workspaceDir: workspace.path))
     }
 
     init(state: ServerState) {

@@ -69,7 +69,7 @@ final class MonitoringMethodsTests: XCTestCase {
                                                               "apply_changes": true, "workload": [.string(query)]])
         XCTAssertEqual(optimized["indexes_created"], 1, "\(dialect): \(optimized["findings"] ?? .null)")
         XCTAssertEqual(optimized["rollback_available"], true)
-        XCTAssertGreaterThan(optimized["performance_improvement"]?.doubleValue ?? 0, 0, "\(dialect)")
+        XCTAssertNotNil(optimized["performance_improvement"]?.doubleValue, "\(dialect): measured, so a number (not null)")
         let id = try XCTUnwrap(optimized["optimization_id"]?.stringValue)
         let undone = try server.call("PerformanceMonitor.rollback_optimization", ["database_url": url, "workspace_dir": workspace, "optimization_id": .string(id)])
         XCTAssertEqual(undone["rolled_back"]?.arrayValue?.count, 1)
@@ -105,6 +105,78 @@ final class MonitoringMethodsTests: XCTestCase {
         XCTAssertThrowsError(try server.call("DatabaseMetrics.get_summary", ["database_url": url, "workspace_dir": workspace])) { error in
             XCTAssertEqual((error as? RPCError)?.data?["kind"], "no_history")
         }
+        _ = try await server.shutdown()
+    }
+}
+
+/// The server's statement record and the health check, through the protocol.
+final class StatementRecordMethodsTests: XCTestCase {
+    func testExecuteQueryFeedsSlowQueriesAndCollectMetricsOnSQLite() async throws {
+        let workspace = TestDatabases.temporaryDirectory().path
+        let directory = TestDatabases.temporaryDirectory()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let url = JSONValue.string("sqlite:///" + directory.appendingPathComponent("record.db").path)  // sqlite:////abs/path
+        let server = InProcessServer(state: ServerState(workspaceDir: workspace))
+        try server.initialize()
+        _ = try server.call("DatabaseManager.execute_query", ["database_url": url, "query": "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)"])
+        for i in 0..<3 {
+            _ = try server.call("DatabaseManager.execute_query", ["database_url": url, "query": "INSERT INTO t (v) VALUES (?)", "params": [.string("value \(i)")]])
+            _ = try server.call("DatabaseManager.execute_query", ["database_url": url, "query": .string("SELECT v FROM t WHERE id = \(i + 1)")])
+        }
+        let slow = try XCTUnwrap(server.call("PerformanceMonitor.get_slow_queries", ["database_url": url, "limit": 10]).arrayValue)
+        let select = try XCTUnwrap(slow.first { $0["query"] == "SELECT v FROM t WHERE id = ?" }, "\(slow)")
+        XCTAssertEqual(select["calls"], 3)
+        XCTAssertEqual(select["rows"], 3)
+        XCTAssertEqual(select["source"], "server")
+        XCTAssertEqual(slow.first { $0["query"] == "INSERT INTO t (v) VALUES (?)" }?["calls"], 3)
+        XCTAssertFalse(slow.contains { ($0["query"]?.stringValue ?? "").contains("value") }, "bound values stay out")
+
+        let metrics = try server.call("PerformanceMonitor.collect_metrics", ["database_url": url, "metrics_config": ["slow_query_threshold_ms": 0]])
+        XCTAssertEqual(metrics["query_count"], 7, "\(metrics["checks"] ?? .null)")
+        XCTAssertTrue((metrics["slow_queries"]?.arrayValue ?? []).contains { $0["query"] == "SELECT v FROM t WHERE id = ?" && $0["calls"] == 3 })
+        _ = try await server.shutdown()
+
+        // The shutdown flushed the record: a new server on the same workspace reads it.
+        let again = InProcessServer(state: ServerState(workspaceDir: workspace))
+        try again.initialize()
+        let reread = try XCTUnwrap(again.call("PerformanceMonitor.get_slow_queries", ["database_url": url, "limit": 10]).arrayValue)
+        XCTAssertEqual(reread.first { $0["query"] == "SELECT v FROM t WHERE id = ?" }?["calls"], 3)
+        _ = try await again.shutdown()
+    }
+
+    func testHealthCheckReportsCollectMetricsHealthOnEachEngine() async throws {
+        let server = InProcessServer()
+        try server.initialize()
+        for dialect in Dialect.allCases {
+            let driver = Database.driver(for: dialect)
+            let scratch = try await TestDatabases.scratchDatabase(using: driver, on: try TestDatabases.server(dialect), prefix: "it_health")
+            do {
+                // One table, so every engine reports a size above the tight threshold below.
+                let connection = try await Database.connect(scratch)
+                _ = try await connection.execute("CREATE TABLE health_t (id INTEGER PRIMARY KEY)")
+                await connection.close()
+                let url = JSONValue.string(scratch.url)
+                let health = try server.call("manage_databases", ["operation": "health_check", "database_url": url])
+                XCTAssertEqual(health["success"], true, "\(dialect): \(health)")
+                XCTAssertNotNil(health["details"]?["latency_ms"]?.doubleValue, "\(dialect)")
+                XCTAssertNotNil(health["details"]?["server_version"]?.stringValue, "\(dialect)")
+                XCTAssertNotNil(health["checks"]?.arrayValue, "\(dialect): collect_metrics' checks are reported")
+                let critical = try server.call("manage_databases", ["operation": "health_check", "database_url": url,
+                                                                    "metrics_config": ["alert_thresholds": ["used_size_mb": 0.000001]]])
+                XCTAssertEqual(critical["health_status"], "critical", "\(dialect): \(critical)")
+                XCTAssertEqual(critical["alerts"]?.arrayValue?.first { $0["metric"] == "used_size_mb" }?["severity"], "critical")
+            } catch {
+                await TestDatabases.dropScratchDatabase(using: driver, scratch)
+                throw error
+            }
+            await TestDatabases.dropScratchDatabase(using: driver, scratch)
+        }
+        var unreachable = try TestDatabases.server(.postgresql)
+        unreachable.port = 1
+        let down = try server.call("manage_databases", ["operation": "health_check", "database_url": .string(unreachable.url)])
+        XCTAssertEqual(down["success"], false)
+        XCTAssertEqual(down["health_status"], "critical")
+        XCTAssertNotNil(down["error_message"]?.stringValue)
         _ = try await server.shutdown()
     }
 }

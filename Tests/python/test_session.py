@@ -98,15 +98,14 @@ def test_cancel_stops_the_query_on_the_server(server, engine, tmp_path):
     url = engine_url(engine, tmp_path)
     server.initialize()
     cid = server.request("DatabaseManager.connect", {"connection_string": url})["connection_id"]
-    started = time.monotonic()
     rid = server.request_async("DatabaseManager.execute_query", {"connection": cid, "query": LONG_QUERY[engine]})
     time.sleep(1.0)
     # A cheap call is answered while the long query runs.
     assert server.request("DatabaseManager.list_databases", {"connection": cid}, timeout=10) is not None
     server.notify("$/cancelRequest", {"id": rid})
     response = server.wait_response(rid, timeout=20)
+    # -32800 (not rows) proves the long query was interrupted; the wait's timeout only guards against a hang.
     assert response["error"]["code"] == -32800, response
-    assert time.monotonic() - started < 20
     # The connection is usable afterwards.
     rows = server.request("DatabaseManager.execute_query", {"connection": cid, "query": "SELECT 1 AS one"})
     assert rows == [{"one": 1}]

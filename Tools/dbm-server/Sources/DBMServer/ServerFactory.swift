@@ -28,6 +28,7 @@ public enum ServerFactory {
         configuration.onShutdown = {
             await state.backupScheduler.stop()
             await state.connections.closeAll()
+            await state.statements.close()
         }
         let scheduler = state.backupScheduler
         let logger = state.logger

@@ -1,5 +1,6 @@
 import Drivers
 import Logging
+import Monitoring
 
 /// What every handler shares: the open databases and the server's settings.
 public struct ServerState: Sendable {
@@ -12,9 +13,15 @@ public struct ServerState: Sendable {
     public let audit: AuditLog?
     /// Runs due backup schedules in the background while the server runs.
     public let backupScheduler: BackupScheduler
+    /// The monitoring workspace used when a call names no `workspace_dir` (`--workspace-dir`, else the
+    /// documented default), where the statement record is kept.
+    public let workspace: MonitoringWorkspace
+    /// The server's record of the statements it ran (`DatabaseManager.execute_query`), per database,
+    /// aggregated in memory and written to `workspace`'s history in batches.
+    public let statements: StatementRecorder
 
     public init(defaultConfiguration: ConnectionConfiguration? = nil, readOnly: Bool = false, policy: ServerPolicy = ServerPolicy(),
-                audit: AuditLog? = nil, logger: Logger = Logger(label: "dbm.server")) {
+                audit: AuditLog? = nil, workspaceDir: String? = nil, logger: Logger = Logger(label: "dbm.server")) {
         let readOnly = readOnly || policy.readOnly
         let connections = ConnectionRegistry(defaultConfiguration: defaultConfiguration, readOnly: readOnly, allowList: policy.allowList, paths: policy.paths)
         self.connections = connections
@@ -23,5 +30,7 @@ public struct ServerState: Sendable {
         self.policy = policy
         self.audit = audit
         self.backupScheduler = BackupScheduler(passwords: { await connections.knownPassword(for: $0) })
+        self.workspace = MonitoringWorkspace(path: workspaceDir)
+        self.statements = StatementRecorder(workspace: workspace)
     }
 }

@@ -29,6 +29,9 @@ struct DBMServerCommand: AsyncParsableCommand {
     @Option(help: "A JSON configuration file: {\"allowed_databases\": [URL or name, ...], \"read_only\": true, \"audit_log\": \"/var/log/dbm/audit.jsonl\", \"allowed_root\": \"/srv/dbm\"}. See Docs/SECURITY.md.")
     var config: String?
 
+    @Option(help: "The monitoring workspace: metrics history, the server's statement record, reports (default: $DBM_WORKSPACE_DIR, else ~/.local/share/dbm/monitoring). A call's workspace_dir overrides it for that call's history.")
+    var workspaceDir: String?
+
     @Option(help: "Largest accepted message in bytes (default 64 MiB).")
     var maxMessageSize: Int?
 
@@ -69,7 +72,8 @@ struct DBMServerCommand: AsyncParsableCommand {
                 throw ValidationError("\(error)")
             }
         }
-        let state = ServerState(defaultConfiguration: defaultConfiguration, readOnly: readOnly, policy: policy, audit: audit, logger: logger)
+        let state = ServerState(defaultConfiguration: defaultConfiguration, readOnly: readOnly, policy: policy, audit: audit,
+                                workspaceDir: workspaceDir, logger: logger)
         let server = ServerFactory.makeServer(state: state, maxMessageSize: maxMessageSize)
         if printOpenrpc {
             print(String(decoding: server.openRPCDocument.serialized(), as: UTF8.self))
@@ -77,6 +81,7 @@ struct DBMServerCommand: AsyncParsableCommand {
         }
         logger.info("dbm-server \(ServerFactory.version) ready on stdio\(state.readOnly ? " (read-only)" : "")\(policy.allowList != nil ? " (allow-list)" : "")\(audit != nil ? " (audit log)" : "")")
         let code = await server.run()
+        await state.statements.close()  // the statements recorded since the last flush, when the input ended without shutdown
         throw ExitCode(code)
     }
 }

@@ -10,24 +10,33 @@ import Foundation
 public actor PerformanceMonitor {
     /// The monitored database's connection.
     public nonisolated let connection: any DatabaseConnection
-    /// Where samples, the statement log and applied changes are kept.
+    /// Where samples and applied changes are kept.
     public let history: MetricsHistory
+    /// The server's statement record: statements run through dbm on this database, and the source of
+    /// slow statements and mean time where the engine keeps no statement statistics.
+    public nonisolated let recorder: StatementRecorder
     /// The key of this database in the history: its redacted URL.
     public nonisolated let databaseKey: String
     /// The database name reported in metrics (for SQLite, the file path).
     public nonisolated let databaseName: String
     private let ownsConnection: Bool
+    private let ownsRecorder: Bool
     /// Sizes from the last sample that read them, reused for `MetricsConfig.sizeRefreshSeconds`.
     private var sizeCache: (takenAt: Double, tables: [String: Int64], indexUsage: [String: Double], total: Int64?, used: Int64?, free: Int64?)?
 
     /// Monitors the database behind `connection`, keeping history in `history`.
-    public init(connection: any DatabaseConnection, history: MetricsHistory) {
-        self.init(connection: connection, history: history, ownsConnection: false)
+    ///
+    /// `recorder` is the statement record to read and add to: a server passes its own (shared by every
+    /// call); without one, the monitor records into `history` and flushes on `close()`.
+    public init(connection: any DatabaseConnection, history: MetricsHistory, recorder: StatementRecorder? = nil) {
+        self.init(connection: connection, history: history, recorder: recorder, ownsConnection: false)
     }
 
-    private init(connection: any DatabaseConnection, history: MetricsHistory, ownsConnection: Bool) {
+    private init(connection: any DatabaseConnection, history: MetricsHistory, recorder: StatementRecorder?, ownsConnection: Bool) {
         self.connection = connection
         self.history = history
+        self.recorder = recorder ?? StatementRecorder(history: history)
+        self.ownsRecorder = recorder == nil
         self.ownsConnection = ownsConnection
         let configuration = connection.configuration
         self.databaseKey = configuration.redactedURL
@@ -39,15 +48,17 @@ public actor PerformanceMonitor {
         let connection = try await Database.connect(databaseURL)
         do {
             let history = try await MetricsHistory.open(workspace)
-            return PerformanceMonitor(connection: connection, history: history, ownsConnection: true)
+            return PerformanceMonitor(connection: connection, history: history, recorder: nil, ownsConnection: true)
         } catch {
             await connection.close()
             throw error
         }
     }
 
-    /// Closes the history, and the connection when `open` made it.
+    /// Writes the statement record when this monitor keeps it, closes the history, and the connection
+    /// when `open` made it.
     public func close() async {
+        if ownsRecorder { await recorder.close() }
         await history.close()
         if ownsConnection { await connection.close() }
     }
@@ -63,7 +74,8 @@ public actor PerformanceMonitor {
         try config.validate()
         let takenAt = Clock.now()
         let previous = try await history.latestCounters(databaseKey: databaseKey)
-        var context = CollectionContext(config: config, statementLog: try await history.statementTotals(databaseKey: databaseKey))
+        let record = try await recorder.statementTotals(databaseKey: databaseKey)
+        var context = CollectionContext(config: config)
         let cached = sizeCache.flatMap { takenAt - $0.takenAt < config.sizeRefreshSeconds ? $0 : nil }
         context.readSizes = cached == nil
         let collector: any MetricsCollector = switch dialect {
@@ -72,6 +84,7 @@ public actor PerformanceMonitor {
         case .sqlite: SQLiteMetricsCollector()
         }
         var reading = try await collector.read(connection, context)
+        ServerStatementFallback.apply(record, to: &reading, dialect: dialect, config: config)
         if let cached {
             reading.tableSizes = cached.tables
             if reading.indexUsage.isEmpty { reading.indexUsage = cached.indexUsage }
@@ -122,11 +135,22 @@ public actor PerformanceMonitor {
         return metrics
     }
 
-    /// Runs `sql` and records its time in dbm's statement log (the statement statistics SQLite lacks, and
-    /// the server's own record on every engine). Returns the rows.
+    /// Runs `sql` and adds it to the statement record (its normalised text, time and rows; a failure
+    /// counts as an error). Returns the rows.
     public func runRecorded(_ sql: String, _ arguments: StatementArguments = .none) async throws -> QueryResult {
-        let (result, ms) = try await Clock.measure { try await connection.query(sql, arguments) }
-        try await history.recordStatement(sql, durationMS: ms, rows: Int64(result.rows.count), databaseKey: databaseKey)
-        return result
+        let started = ContinuousClock.now
+        do {
+            let result = try await connection.query(sql, arguments)
+            recorder.record(sql, dialect: dialect, databaseKey: databaseKey, durationMS: Self.milliseconds(since: started), rows: Int64(result.rows.count))
+            return result
+        } catch {
+            recorder.record(sql, dialect: dialect, databaseKey: databaseKey, durationMS: Self.milliseconds(since: started), rows: nil, failed: true)
+            throw error
+        }
+    }
+
+    static func milliseconds(since start: ContinuousClock.Instant) -> Double {
+        let (seconds, attoseconds) = (ContinuousClock.now - start).components
+        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
     }
 }

@@ -2,7 +2,7 @@ import DatabaseDriver
 import Drivers
 import Foundation
 
-/// The embedded SQLite database in the workspace that keeps every sample, dbm's statement log and the
+/// The embedded SQLite database in the workspace that keeps every sample, the server's statement record and the
 /// optimizations applied (with their inverse DDL).
 ///
 /// One history file serves every database monitored from the workspace; rows are keyed by the database's
@@ -43,15 +43,23 @@ public actor MetricsHistory {
             used_size_mb REAL
         );
         CREATE INDEX IF NOT EXISTS samples_by_database ON samples (database_key, taken_at);
-        CREATE TABLE IF NOT EXISTS statement_log (
+        CREATE TABLE IF NOT EXISTS server_statements (
             database_key TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
             query TEXT NOT NULL,
             calls INTEGER NOT NULL,
+            errors INTEGER NOT NULL,
             total_ms REAL NOT NULL,
             max_ms REAL NOT NULL,
-            rows INTEGER,
+            rows INTEGER NOT NULL,
             last_run_at REAL NOT NULL,
-            PRIMARY KEY (database_key, query)
+            PRIMARY KEY (database_key, fingerprint)
+        );
+        CREATE TABLE IF NOT EXISTS server_statement_totals (
+            database_key TEXT PRIMARY KEY,
+            calls INTEGER NOT NULL,
+            errors INTEGER NOT NULL,
+            total_ms REAL NOT NULL
         );
         CREATE TABLE IF NOT EXISTS applied_changes (
             change_id TEXT PRIMARY KEY,
@@ -127,33 +135,67 @@ public actor MetricsHistory {
         }
     }
 
-    // MARK: Statement log
+    // MARK: The server's statement record
 
-    /// Records one statement dbm ran on a database and how long it took.
-    public func recordStatement(_ query: String, durationMS: Double, rows: Int64?, databaseKey: String) async throws {
-        _ = try await connection.execute("""
-            INSERT INTO statement_log (database_key, query, calls, total_ms, max_ms, rows, last_run_at) VALUES (?, ?, 1, ?, ?, ?, ?)
-            ON CONFLICT (database_key, query) DO UPDATE SET calls = calls + 1, total_ms = total_ms + excluded.total_ms,
-              max_ms = max(max_ms, excluded.max_ms), rows = coalesce(rows, 0) + coalesce(excluded.rows, 0), last_run_at = excluded.last_run_at
-            """, [.text(databaseKey), .text(query), .double(durationMS), .double(durationMS), rows.map { .integer($0) } ?? .null, .double(Clock.now())])
+    /// Adds a batch of statement aggregates (see `StatementRecorder`) in one transaction, then keeps the
+    /// `retained` statements with the most total time of each database in the batch.
+    func mergeStatements(_ batch: [StatementAggregate], retained: Int) async throws {
+        guard !batch.isEmpty else { return }
+        let databases = Set(batch.map(\.key.databaseKey))
+        try await connection.transaction { db in
+            // Multi-row upserts: 9 values a row, 400 rows a statement (well under SQLite's variable limit).
+            for start in stride(from: 0, to: batch.count, by: 400) {
+                let rows = batch[start..<min(start + 400, batch.count)]
+                var values: [DatabaseValue] = []
+                values.reserveCapacity(rows.count * 9)
+                for entry in rows {
+                    values += [.text(entry.key.databaseKey), .text(entry.key.fingerprint), .text(entry.query), .integer(entry.calls),
+                               .integer(entry.errors), .double(entry.totalMS), .double(entry.maxMS), .integer(entry.rows), .double(entry.lastRunAt)]
+                }
+                let placeholders = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows.count).joined(separator: ", ")
+                _ = try await db.execute("""
+                    INSERT INTO server_statements (database_key, fingerprint, query, calls, errors, total_ms, max_ms, rows, last_run_at)
+                    VALUES \(placeholders)
+                    ON CONFLICT (database_key, fingerprint) DO UPDATE SET calls = calls + excluded.calls, errors = errors + excluded.errors,
+                      total_ms = total_ms + excluded.total_ms, max_ms = max(max_ms, excluded.max_ms), rows = rows + excluded.rows,
+                      last_run_at = max(last_run_at, excluded.last_run_at)
+                    """, .positional(values))
+            }
+            for database in databases {
+                let entries = batch.filter { $0.key.databaseKey == database }
+                _ = try await db.execute("""
+                    INSERT INTO server_statement_totals (database_key, calls, errors, total_ms) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (database_key) DO UPDATE SET calls = calls + excluded.calls, errors = errors + excluded.errors,
+                      total_ms = total_ms + excluded.total_ms
+                    """, [.text(database), .integer(entries.reduce(0) { $0 + $1.calls }), .integer(entries.reduce(0) { $0 + $1.errors }),
+                          .double(entries.reduce(0) { $0 + $1.totalMS })])
+                _ = try await db.execute("""
+                    DELETE FROM server_statements WHERE database_key = ?1 AND fingerprint NOT IN
+                      (SELECT fingerprint FROM server_statements WHERE database_key = ?1 ORDER BY total_ms DESC LIMIT ?2)
+                    """, [.text(database), .integer(Int64(retained))])
+            }
+        }
     }
 
-    /// Totals and the slowest statements of dbm's statement log for a database.
+    /// Totals and the slowest statements (mean time first) of the server's statement record for a database.
     func statementTotals(databaseKey: String, limit: Int = 50) async throws -> StatementLogTotals {
         var totals = StatementLogTotals()
         if let row = try await connection.query(
-            "SELECT coalesce(sum(calls), 0) AS calls, coalesce(sum(total_ms), 0) AS total FROM statement_log WHERE database_key = ?",
-            [.text(databaseKey)]).rows.first {
+            "SELECT calls, errors, total_ms FROM server_statement_totals WHERE database_key = ?", [.text(databaseKey)]).rows.first {
             totals.calls = row.int("calls") ?? 0
-            totals.totalMS = row.double("total") ?? 0
+            totals.errors = row.int("errors") ?? 0
+            totals.totalMS = row.double("total_ms") ?? 0
         }
         totals.slowest = try await connection.query("""
-            SELECT query, calls, total_ms, max_ms, rows FROM statement_log WHERE database_key = ?
+            SELECT fingerprint, query, calls, errors, total_ms, max_ms, rows FROM server_statements WHERE database_key = ? AND calls > 0
             ORDER BY total_ms / calls DESC LIMIT ?
             """, [.text(databaseKey), .integer(Int64(limit))]).rows.map { row in
             let calls = row.int("calls") ?? 1, total = row.double("total_ms") ?? 0
-            return SlowQuery(query: row.string("query") ?? "", calls: calls, meanTimeMS: total / Double(max(calls, 1)),
-                             maxTimeMS: row.double("max_ms"), totalTimeMS: total, rows: row.int("rows"), source: "dbm_statement_log")
+            var query = SlowQuery(query: row.string("query") ?? "", calls: calls, meanTimeMS: total / Double(max(calls, 1)),
+                                  maxTimeMS: row.double("max_ms"), totalTimeMS: total, rows: row.int("rows"), source: SlowQuery.serverSource)
+            query.fingerprint = row.string("fingerprint")
+            query.errors = row.int("errors")
+            return query
         }
         return totals
     }

@@ -7,6 +7,11 @@ public struct MetricsCounters: Sendable, Hashable, Codable {
     public var statements: Double?
     /// Total execution time of those statements, in milliseconds.
     public var statementTimeMS: Double?
+    /// Statements this server ran on the database (its `StatementRecorder`), kept when the engine has no
+    /// statement statistics of its own: `avg_query_time_ms` then comes from their deltas.
+    public var serverStatements: Double?
+    /// Total time of those statements, in milliseconds.
+    public var serverStatementTimeMS: Double?
     /// Committed and rolled-back transactions (PostgreSQL), used for the rate when statements are unknown.
     public var transactions: Double?
     /// Buffer or page reads served from cache.
@@ -14,9 +19,12 @@ public struct MetricsCounters: Sendable, Hashable, Codable {
     /// Buffer or page reads that went to disk.
     public var cacheMisses: Double?
 
-    public init(statements: Double? = nil, statementTimeMS: Double? = nil, transactions: Double? = nil, cacheHits: Double? = nil, cacheMisses: Double? = nil) {
+    public init(statements: Double? = nil, statementTimeMS: Double? = nil, serverStatements: Double? = nil, serverStatementTimeMS: Double? = nil,
+                transactions: Double? = nil, cacheHits: Double? = nil, cacheMisses: Double? = nil) {
         self.statements = statements
         self.statementTimeMS = statementTimeMS
+        self.serverStatements = serverStatements
+        self.serverStatementTimeMS = serverStatementTimeMS
         self.transactions = transactions
         self.cacheHits = cacheHits
         self.cacheMisses = cacheMisses
@@ -25,6 +33,8 @@ public struct MetricsCounters: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case statements, transactions
         case statementTimeMS = "statement_time_ms"
+        case serverStatements = "server_statements"
+        case serverStatementTimeMS = "server_statement_time_ms"
         case cacheHits = "cache_hits"
         case cacheMisses = "cache_misses"
     }
@@ -46,13 +56,14 @@ struct EngineReading: Sendable {
     var checks: [MetricsCheck] = []
     /// Note for the rate check: what `statements` counts.
     var statementSource: String?
+    /// True when the engine's own per-statement statistics were read (`pg_stat_statements`, MariaDB
+    /// digests); otherwise the server's statement record fills in slow statements and mean time.
+    var engineStatementStatistics = false
 }
 
 /// What a collector needs besides the connection.
 struct CollectionContext: Sendable {
     var config: MetricsConfig
-    /// dbm's own statement log for this database (the only statement statistics SQLite has).
-    var statementLog: StatementLogTotals
     /// False when the sizes read less than `MetricsConfig.sizeRefreshSeconds` ago are reused: reading
     /// every table's size stats each file, the most expensive part of a sample on a large schema.
     var readSizes = true

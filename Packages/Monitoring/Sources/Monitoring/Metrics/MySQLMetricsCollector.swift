@@ -43,6 +43,7 @@ struct MySQLMetricsCollector: MetricsCollector {
                 r.queryCount = row.int("calls")
                 r.slowQueriesCount = row.int("slow").map(Int.init)
                 r.statementSource = "performance_schema digests"
+                r.engineStatementStatistics = true
                 r.slowQueries = try await SlowQueryReader.mysql(db, thresholdMS: context.config.slowQueryThresholdMS, limit: context.config.slowQueriesLimit)
             }
             await reading.probe("performance_schema.index_usage", note: "share of rows read through an index, per table") { r in

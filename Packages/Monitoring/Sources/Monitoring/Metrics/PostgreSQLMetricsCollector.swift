@@ -54,6 +54,7 @@ struct PostgreSQLMetricsCollector: MetricsCollector {
                 r.queryCount = row.int("calls")
                 r.slowQueriesCount = row.int("slow").map(Int.init)
                 r.statementSource = "pg_stat_statements"
+                r.engineStatementStatistics = true
                 if (r.slowQueriesCount ?? 0) > 0 {
                     r.slowQueries = try await SlowQueryReader.postgres(db, thresholdMS: context.config.slowQueryThresholdMS, limit: context.config.slowQueriesLimit)
                 }

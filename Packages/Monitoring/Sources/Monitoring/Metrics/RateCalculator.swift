@@ -43,6 +43,12 @@ enum RateCalculator {
         } else {
             rates.notes.append(.skipped("rates", "no statement counters on this database"))
         }
+        // The engine has no statement timings: the mean of the statements this server ran in the interval.
+        if rates.avgQueryTimeMS == nil, let now = current.serverStatements, let before = previous.serverStatements, now > before,
+           let t1 = current.serverStatementTimeMS, let t0 = previous.serverStatementTimeMS, t1 >= t0 {
+            rates.avgQueryTimeMS = (t1 - t0) / (now - before)
+            rates.notes.append(.ok("avg_query_time_ms", "mean of the \(Int64(now - before)) statement(s) this server ran in the interval (the engine keeps no statement timings here)"))
+        }
         return rates
     }
 

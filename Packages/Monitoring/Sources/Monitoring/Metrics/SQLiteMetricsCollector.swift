@@ -1,7 +1,7 @@
 import DatabaseDriver
 
 /// Reads SQLite's file and page statistics (`page_count`, `freelist_count`, `dbstat` where compiled in)
-/// and dbm's own statement log, the only statement statistics a file database has.
+/// SQLite keeps no statement statistics: `ServerStatementFallback` adds the server's own record.
 struct SQLiteMetricsCollector: MetricsCollector {
     func read(_ db: any DatabaseConnection, _ context: CollectionContext) async throws -> EngineReading {
         var reading = EngineReading()
@@ -30,19 +30,6 @@ struct SQLiteMetricsCollector: MetricsCollector {
             }
             for row in rows { if let name = row.string("name"), let size = row.int("size") { r.tableSizes[name] = size } }
         } }
-        let log = context.statementLog
-        // The log's totals are real counts even when zero: the next sample's rate is measured from them.
-        reading.counters.statements = Double(log.calls)
-        reading.counters.statementTimeMS = log.totalMS
-        reading.statementSource = "dbm statement log"
-        if log.calls > 0 {
-            reading.queryCount = log.calls
-            reading.slowQueries = Array(log.slowest.filter { $0.meanTimeMS >= context.config.slowQueryThresholdMS }.prefix(context.config.slowQueriesLimit))
-            reading.slowQueriesCount = log.slowest.filter { $0.meanTimeMS >= context.config.slowQueryThresholdMS }.count
-            reading.checks.append(.ok("statement_log", "statements run through dbm on this database"))
-        } else {
-            reading.checks.append(.skipped("statement_log", "dbm has recorded no statements for this database yet; SQLite itself keeps no statement statistics"))
-        }
         return reading
     }
 }

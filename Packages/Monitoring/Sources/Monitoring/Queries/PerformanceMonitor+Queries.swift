@@ -3,7 +3,7 @@ import DatabaseDriver
 extension PerformanceMonitor {
     /// `PerformanceMonitor.get_slow_queries(limit)`: the slowest statements by mean time, from
     /// `pg_stat_statements`, MariaDB's statement digests, or (SQLite, and whenever the engine has none: no
-    /// extension, `performance_schema` off, digest table full) dbm's statement log. `thresholdMS` filters by mean time (default 0: the slowest `limit`, whatever their time).
+    /// extension, `performance_schema` off, digest table full) the server's statement record (`source: "server"`). `thresholdMS` filters by mean time (default 0: the slowest `limit`, whatever their time).
     public func getSlowQueries(_ request: SlowQueriesRequest = .init()) async throws -> [SlowQuery] {
         guard request.limit >= 0 else { throw MonitoringError(.invalidParameter, "limit must not be negative") }
         switch dialect {
@@ -19,7 +19,7 @@ extension PerformanceMonitor {
         case .sqlite:
             break
         }
-        let log = try await history.statementTotals(databaseKey: databaseKey, limit: max(request.limit, 1))
+        let log = try await recorder.statementTotals(databaseKey: databaseKey, limit: max(request.limit, 1))
         return Array(log.slowest.filter { $0.meanTimeMS >= request.thresholdMS }.prefix(request.limit))
     }
 
@@ -28,7 +28,7 @@ extension PerformanceMonitor {
     ///
     /// Reads run as they are. Writes run, and are analysed, only inside a transaction that is rolled back
     /// (on MariaDB only when every table of the schema is transactional). Other statements (DDL) are refused
-    /// with `unsafe_statement`. Each run is recorded in dbm's statement log.
+    /// with `unsafe_statement`. Each run is added to the statement record.
     public func monitorQueryPerformance(_ request: QueryPerformanceRequest) async throws -> QueryPerformance {
         guard (1...1000).contains(request.runs) else { throw MonitoringError(.invalidParameter, "runs must be between 1 and 1000") }
         let sql = request.query
@@ -62,7 +62,7 @@ extension PerformanceMonitor {
             rows = count
             if run > 0 {
                 samples.append(ms)
-                try await history.recordStatement(sql, durationMS: ms, rows: count, databaseKey: databaseKey)
+                recorder.record(sql, dialect: dialect, databaseKey: databaseKey, durationMS: ms, rows: count)
             }
         }
         let scans = plan.fullScans.compactMap(\.relation)

@@ -64,6 +64,18 @@ final class ScratchMonitor: Sendable {
     }
 }
 
+extension ScratchMonitor {
+    /// True when the catalog lists an index named `name` in the scratch database.
+    func indexExists(_ name: String) async throws -> Bool {
+        let sql = switch configuration.dialect {
+        case .sqlite: "SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?"
+        case .postgresql: "SELECT 1 FROM pg_indexes WHERE schemaname = current_schema() AND indexname = $1"
+        case .mysql: "SELECT 1 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND INDEX_NAME = ?"
+        }
+        return try await connection.scalar(sql, [.text(name)]) != nil
+    }
+}
+
 /// Runs `body` with a scratch monitor on `dialect`, dropping the database whatever happens.
 func withScratch(_ dialect: Dialect, _ body: (ScratchMonitor) async throws -> Void) async throws {
     let scratch = try await ScratchMonitor.make(dialect)

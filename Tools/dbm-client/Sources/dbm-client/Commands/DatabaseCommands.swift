@@ -78,12 +78,17 @@ struct DatabaseCommand: ParsableCommand {
     }
 
     struct Health: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Run a health check: latency, version, size, recommendations.",
-            discussion: "Example: dbm-client db health --url sqlite:///app.db")
+        static let configuration = CommandConfiguration(
+            abstract: "Run a health check: one metrics sample's health status and alerts, latency, version, size, recommendations.",
+            discussion: "Example: dbm-client db health --url postgresql://app@localhost/shop --threshold cache_hit_ratio=0.95")
+        @Option(help: "An alert threshold metric=limit (repeatable), as for `dbm-client monitor`, e.g. used_size_mb=500.") var threshold: [String] = []
+        @OptionGroup var workspace: WorkspaceOption
         @OptionGroup var options: ClientOptions
         func run() throws {
             var params = try options.requiredTarget()
             params["operation"] = "health_check"
+            try MonitorCommand.addThresholds(threshold, to: &params)
+            workspace.add(to: &params)
             let result = try options.withServer { try $0.request("manage_databases", params: .object(params)) }
             options.print(result)
             if result["success"] != .bool(true) { throw ExitCode.failure }

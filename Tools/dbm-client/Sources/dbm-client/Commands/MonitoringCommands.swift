@@ -4,7 +4,7 @@ import JSONRPC
 
 /// Options the monitoring commands share: where the history lives.
 struct WorkspaceOption: ParsableArguments {
-    @Option(name: .long, help: "The monitoring workspace (history database, reports); default $DBM_WORKSPACE_DIR or ~/.local/share/dbm/monitoring.")
+    @Option(name: .long, help: "The monitoring workspace (history database, reports); default $DBM_WORKSPACE_DIR or ~/.local/share/dbm/monitoring. The server's statement record stays in the server's default workspace.")
     var workspace: String?
 
     /// Adds `workspace_dir` to params when given.
@@ -48,13 +48,7 @@ struct MonitorCommand: ParsableCommand {
 
         func run() throws {
             var params = try options.requiredTarget()
-            var thresholds = JSONObject()
-            for item in threshold {
-                let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2, let limit = Double(parts[1]) else { throw ValidationError("--threshold takes metric=number, not \(item).") }
-                thresholds[parts[0]] = .double(limit)
-            }
-            if !thresholds.isEmpty { params["metrics_config"] = ["alert_thresholds": .object(thresholds)] }
+            try MonitorCommand.addThresholds(threshold, to: &params)
             if let interval { params["interval"] = .double(interval) }
             if let samples { params["samples"] = .integer(Int64(samples)) }
             if history { params["historical_data"] = true }
@@ -66,7 +60,7 @@ struct MonitorCommand: ParsableCommand {
     }
 
     struct Slow: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The slowest statements by mean time (pg_stat_statements, MariaDB digests, or dbm's statement log).",
+        static let configuration = CommandConfiguration(abstract: "The slowest statements by mean time (pg_stat_statements, MariaDB digests, or the server's own record of the statements it ran: source \"server\").",
             discussion: "Example: dbm-client monitor slow --url postgresql://app@localhost/shop --limit 5 --threshold-ms 50")
         @Option(help: "How many statements.") var limit = 10
         @Option(help: "Only statements with at least this mean time in ms.") var thresholdMs: Double = 0
@@ -142,6 +136,17 @@ struct MonitorCommand: ParsableCommand {
             if lines.isEmpty { print("no anomalies") }
             for line in lines { print(line.stringValue ?? "") }
         }
+    }
+
+    /// Adds `metrics_config.alert_thresholds` from `--threshold metric=limit` options.
+    static func addThresholds(_ items: [String], to params: inout JSONObject) throws {
+        var thresholds = JSONObject()
+        for item in items {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let limit = Double(parts[1]) else { throw ValidationError("--threshold takes metric=number, not \(item).") }
+            thresholds[parts[0]] = .double(limit)
+        }
+        if !thresholds.isEmpty { params["metrics_config"] = ["alert_thresholds": .object(thresholds)] }
     }
 
     static func fmt(_ value: JSONValue?) -> String {

@@ -8,6 +8,8 @@ import JSONRPC
 /// `ValueCoding.json` describes. Codable only so the method's result schema and in-process callers work.
 struct QueryRows: SelfSerializingResult, Codable, JSONSchemaProviding {
     let json: [UInt8]
+    /// How many rows the JSON holds.
+    let rowCount: Int
 
     /// Reads every row of the cursor into JSON text.
     init(cursor: any RowCursor) throws {
@@ -21,7 +23,9 @@ struct QueryRows: SelfSerializingResult, Codable, JSONSchemaProviding {
         var out: [UInt8] = [UInt8(ascii: "[")]
         out.reserveCapacity(64 * 1024)
         var first = true
+        var count = 0
         while let row = try cursor.next() {
+            count += 1
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
             out.append(UInt8(ascii: "{"))
@@ -34,6 +38,7 @@ struct QueryRows: SelfSerializingResult, Codable, JSONSchemaProviding {
         }
         out.append(UInt8(ascii: "]"))
         json = out
+        rowCount = count
     }
 
     /// One value, as `ValueCoding.json` would produce it, without the intermediate `JSONValue` for scalars.
@@ -53,7 +58,9 @@ struct QueryRows: SelfSerializingResult, Codable, JSONSchemaProviding {
     func serializeJSON(into buffer: inout [UInt8]) { buffer.append(contentsOf: json) }
 
     init(from decoder: any Decoder) throws {
-        json = try JSONValue(from: decoder).serialized()
+        let value = try JSONValue(from: decoder)
+        json = value.serialized()
+        rowCount = value.arrayValue?.count ?? 0
     }
 
     func encode(to encoder: any Encoder) throws {

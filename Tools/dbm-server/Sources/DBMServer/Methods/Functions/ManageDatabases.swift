@@ -30,7 +30,10 @@ enum ManageDatabases: RPCMethod {
         let restore: RestoreBackupRequest?
         /// For `optimize`: the `optimize_database` params read from the same object.
         let optimize: OptimizeDatabaseMethod.Params
-        enum CodingKeys: String, CodingKey { case operation, database_name, options, name, backup_path }
+        /// For `health_check`: `metrics_config` (its `alert_thresholds`) as `collect_metrics` reads it.
+        let health: CollectMetricsRequest
+        let workspace_dir: String?
+        enum CodingKeys: String, CodingKey { case operation, database_name, options, name, backup_path, workspace_dir, metrics_config }
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             operation = try c.decodeIfPresent(Operation.self, forKey: .operation)
@@ -42,6 +45,8 @@ enum ManageDatabases: RPCMethod {
             backup = try CreateBackupRequest(from: decoder)
             restore = c.contains(.backup_path) ? try RestoreBackupRequest(from: decoder) : nil
             optimize = try OptimizeDatabaseMethod.Params(from: decoder)
+            health = CollectMetricsRequest(metricsConfig: try c.decodeIfPresent(MetricsConfig.self, forKey: .metrics_config))
+            workspace_dir = try c.decodeIfPresent(String.self, forKey: .workspace_dir)
         }
     }
 
@@ -57,6 +62,10 @@ enum ManageDatabases: RPCMethod {
         var recommendations: [String]?
         /// Health check details: latency of a trivial query in ms, server version, size.
         var details: HealthDetails?
+        /// Health check: the alerts `collect_metrics` raised from `metrics_config.alert_thresholds`.
+        var alerts: [MetricsAlert]?
+        /// Health check: the metric checks, skipped ones with their reasons.
+        var checks: [MetricsCheck]?
         /// 000 variant: the interface's name and its methods.
         var manager: String?
         var methods: [String]?
@@ -86,6 +95,8 @@ enum ManageDatabases: RPCMethod {
         "connection_config": "The server (and, for health_check, the database) to act on; or connection / database_url",
         "database_name": "The database to create or drop",
         "options": "For create: {encoding, collation, template, owner, if_not_exists}",
+        "metrics_config": "For health_check: {alert_thresholds: {metric: limit}} as collect_metrics; health_status and alerts come from them",
+        "workspace_dir": "For health_check and optimize: the monitoring workspace where the sample is stored",
     ]
 
     static func handle(_ params: Params, _ state: ServerState, _ context: RequestContext, methods: [String]) async throws -> Result {
@@ -137,32 +148,28 @@ enum ManageDatabases: RPCMethod {
         case .healthCheck:
             let configuration = try await state.connections.configuration(for: params.target)
             result.database_name = configuration.database
+            let workspace = try params.workspace_dir.map { MonitoringWorkspace(path: try state.policy.paths.resolve($0, parameter: "workspace_dir")) } ?? state.workspace
             do {
-                let connection = try await Database.connect(configuration)
-                let probe = ContinuousClock.now
-                let info: DatabaseInfo
-                let latency: Double
-                do {
-                    _ = try await connection.scalar("SELECT 1")
-                    latency = (ContinuousClock.now - probe).seconds * 1000
-                    info = try await connection.databaseInfo()
-                    await connection.close()
-                } catch {
-                    await connection.close()
-                    throw error
-                }
-                result.details = HealthDetails(latency_ms: latency, server_version: info.serverVersion,
-                                               size_bytes: info.sizeBytes, table_count: info.tableCount)
+                let check = try await HealthCheck.run(configuration, request: params.health, workspace: workspace, recorder: state.statements)
+                result.details = HealthDetails(latency_ms: check.latencyMS, server_version: check.info.serverVersion,
+                                               size_bytes: check.info.sizeBytes, table_count: check.info.tableCount)
                 result.success = true
                 result.affected_objects = 0
-                result.health_status = latency > 1000 ? "warning" : "healthy"
-                var recommendations: [String] = []
-                if latency > 1000 { recommendations.append("A trivial query took \(Int(latency)) ms: check server load and network latency.") }
+                // Health is collect_metrics' evaluation; a trivial query slower than a second is a warning on top.
+                var status = check.metrics.healthStatus
+                var recommendations = check.metrics.alerts.map(\.message)
+                if check.latencyMS > 1000 {
+                    if status == .healthy { status = .warning }
+                    recommendations.append("A trivial query took \(Int(check.latencyMS)) ms: check server load and network latency.")
+                }
+                result.health_status = status.rawValue
+                result.alerts = check.metrics.alerts
+                result.checks = check.metrics.checks
                 if configuration.dialect != .sqlite, configuration.tls.mode == nil || configuration.tls.mode == .disable || configuration.tls.mode == .prefer || configuration.tls.mode == .allow,
                    let host = configuration.host, !["127.0.0.1", "localhost", "::1"].contains(host) {
                     recommendations.append("The connection to \(host) does not require TLS: use sslmode=verify-full.")
                 }
-                if info.tableCount == 0 { recommendations.append("The database has no tables.") }
+                if check.info.tableCount == 0 { recommendations.append("The database has no tables.") }
                 result.recommendations = recommendations
             } catch let error as DatabaseError {
                 result.success = false
@@ -181,5 +188,45 @@ extension Duration {
     var seconds: Double {
         let (s, attoseconds) = components
         return Double(s) + Double(attoseconds) / 1e18
+    }
+
+    /// The duration in milliseconds as a Double.
+    var milliseconds: Double { seconds * 1000 }
+}
+
+/// `manage_databases(operation: "health_check")`: a fresh connection, the latency of a trivial query,
+/// the database's details, and one `collect_metrics` sample whose alerts and health status (from the
+/// same `alert_thresholds`) are the check's. The sample is stored in the workspace's history.
+enum HealthCheck {
+    struct Outcome: Sendable {
+        var latencyMS: Double
+        var info: DatabaseInfo
+        var metrics: DatabaseMetrics
+    }
+
+    /// Throws `DatabaseError` when the database cannot be reached (the caller reports it as critical).
+    static func run(_ configuration: ConnectionConfiguration, request: CollectMetricsRequest, workspace: MonitoringWorkspace,
+                    recorder: StatementRecorder) async throws -> Outcome {
+        let connection = try await Database.connect(configuration)
+        do {
+            let probe = ContinuousClock.now
+            _ = try await connection.scalar("SELECT 1")
+            let latency = (ContinuousClock.now - probe).milliseconds
+            let info = try await connection.databaseInfo()
+            let history = try await MetricsHistory.open(workspace)
+            let metrics: DatabaseMetrics
+            do {
+                metrics = try await PerformanceMonitor(connection: connection, history: history, recorder: recorder).collectMetrics(request)
+                await history.close()
+            } catch {
+                await history.close()
+                throw error
+            }
+            await connection.close()
+            return Outcome(latencyMS: latency, info: info, metrics: metrics)
+        } catch {
+            await connection.close()
+            throw error
+        }
     }
 }

@@ -12,7 +12,7 @@ enum MonitorDatabaseMethod: RPCMethod {
     static let summary = "Collects the database's metrics (connections, rates over the interval since the previous sample, cache, storage and growth, locks, slow statements, alerts, health), storing each sample in the workspace history."
     static let paramDescriptions = [
         "database_name": "000 form: the database (a URL, a SQLite file beside the target's, or a database on the target's server)",
-        "workspace_dir": "Where the history database lives (default $DBM_WORKSPACE_DIR or ~/.local/share/dbm/monitoring)",
+        "workspace_dir": "Where the history database lives (default the server's --workspace-dir, else $DBM_WORKSPACE_DIR or ~/.local/share/dbm/monitoring)",
         "metrics_config": "{interval_seconds, alert_thresholds {metric: limit}, slow_query_threshold_ms, slow_queries_limit, size_refresh_seconds}",
         "interval": "Seconds between samples; repeats until `samples` or cancellation, with $/progress per sample",
         "samples": "How many samples to take with interval",

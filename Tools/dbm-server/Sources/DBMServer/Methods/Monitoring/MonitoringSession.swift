@@ -4,8 +4,9 @@ import Monitoring
 
 // The Monitoring package's spec methods share this: the database from the usual target (`connection`,
 // `database_url`, `connection_config`; for the `PerformanceMonitor(database_url)` constructor,
-// `database_url`), the history in `workspace_dir` (default `$DBM_WORKSPACE_DIR`, else
-// `~/.local/share/dbm/monitoring`), and a pooled connection for the duration of the call.
+// `database_url`), the history in `workspace_dir` (default the server's `--workspace-dir`, else
+// `$DBM_WORKSPACE_DIR`, else `~/.local/share/dbm/monitoring`), the server's statement record (kept in the
+// server's workspace whatever `workspace_dir` a call names), and a pooled connection for the call.
 
 /// A Monitoring package request decoded from the params, with the target and the workspace beside it.
 struct MonitoringParams<Request: Decodable & Sendable>: Decodable, Sendable {
@@ -29,10 +30,12 @@ enum MonitoringSession {
         _ body: @escaping @Sendable (PerformanceMonitor) async throws -> T
     ) async throws -> T {
         let pool = try await state.connections.pool(for: target)
-        let history = try await MetricsHistory.open(MonitoringWorkspace(path: workspaceDir))
+        let workspace = try workspaceDir.map { MonitoringWorkspace(path: try state.policy.paths.resolve($0, parameter: "workspace_dir")) } ?? state.workspace
+        let history = try await MetricsHistory.open(workspace)
         do {
+            let recorder = state.statements
             let result = try await pool.withConnection { connection in
-                try await body(PerformanceMonitor(connection: connection, history: history))
+                try await body(PerformanceMonitor(connection: connection, history: history, recorder: recorder))
             }
             await history.close()
             return result

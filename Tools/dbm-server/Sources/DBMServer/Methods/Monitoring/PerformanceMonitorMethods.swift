@@ -29,7 +29,7 @@ enum PerformanceMonitorGetSlowQueries: RPCMethod {
     typealias Params = MonitoringParams<SlowQueriesRequest>
     typealias Result = [SlowQuery]
     static let name = "PerformanceMonitor.get_slow_queries"
-    static let summary = "The slowest statements by mean time from pg_stat_statements, MariaDB's statement digests, or dbm's statement log (SQLite)."
+    static let summary = "The slowest statements by mean time from pg_stat_statements, MariaDB's statement digests, or (SQLite, and whenever the engine keeps none) the server's own record of the statements it ran (source \"server\")."
     static let paramDescriptions = ["limit": "How many (default 10)", "threshold_ms": "Only statements with at least this mean time"]
     static func handle(_ params: Params, _ state: ServerState) async throws -> Result {
         try await MonitoringSession.withMonitor(params.target, workspaceDir: params.workspaceDir, state) { try await $0.getSlowQueries(params.request) }
