@@ -28,6 +28,7 @@ enum MonitoringSession {
         _ target: DatabaseTarget, workspaceDir: String?, _ state: ServerState,
         _ body: @escaping @Sendable (PerformanceMonitor) async throws -> T
     ) async throws -> T {
+        let workspaceDir = try state.policy.paths.resolve(optional: workspaceDir, parameter: "workspace_dir")
         let pool = try await state.connections.pool(for: target)
         let history = try await MetricsHistory.open(MonitoringWorkspace(path: workspaceDir))
         do {
