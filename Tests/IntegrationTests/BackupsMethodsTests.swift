@@ -173,6 +173,61 @@ final class BackupsMethodsTests: XCTestCase {
         _ = try await server.shutdown()
     }
 
+    /// A schedule never stores the password: the server that took the schedule runs it with the password it
+    /// was given (kept in memory), another process needs `password_env` (or the engine's own defaults).
+    func testSchedulesNeverStoreThePasswordAndFindItWhenTheyRun() async throws {
+        let base = try TestDatabases.postgres()
+        let password = try XCTUnwrap(base.password)
+        let driver = PostgreSQLDriver()
+        let source = try await TestDatabases.scratchDatabase(using: driver, on: base, prefix: "it_sched_pw")
+        do {
+            try await Self.fill(source, rows: 10)
+            let directory = TestDatabases.temporaryDirectory().path
+            let first = InProcessServer()
+            try first.initialize()
+            let remembered = try first.call("BackupManager.schedule_backup", ["database_name": "pw", "schedule": "@hourly",
+                "database_url": .string(source.url), "config_path": .string(directory)])
+            XCTAssertNil(remembered["password_env"])
+            setenv("DBM_IT_SCHEDULE_PASSWORD", password, 1)
+            defer { unsetenv("DBM_IT_SCHEDULE_PASSWORD") }
+            let fromEnvironment = try first.call("BackupManager.schedule_backup", ["database_name": "pw-env", "schedule": "@hourly",
+                "database_url": .string(source.url), "config_path": .string(directory), "password_env": "DBM_IT_SCHEDULE_PASSWORD"])
+            XCTAssertEqual(fromEnvironment["password_env"], "DBM_IT_SCHEDULE_PASSWORD")
+            let stored = try String(contentsOfFile: directory + "/schedules.json", encoding: .utf8)
+            XCTAssertFalse(stored.contains(password), "schedules.json holds the password")
+            XCTAssertTrue(stored.contains(source.database))
+
+            // The server that was given the password runs both.
+            let inTwoHours = Date().addingTimeInterval(7200).formatted(.iso8601)
+            let ran = try first.call("BackupManager.run_due", ["config_path": .string(directory), "now": .string(inTwoHours)])
+            XCTAssertEqual(ran["ran"]?.arrayValue?.compactMap { $0["status"]?.stringValue }, ["completed", "completed"], "\(ran)")
+            _ = try await first.shutdown()
+
+            // A new process knows no password: the password_env schedule runs, the other fails clearly.
+            let second = InProcessServer()
+            try second.initialize()
+            let inFourHours = Date().addingTimeInterval(4 * 3600).formatted(.iso8601)
+            let later = try second.call("BackupManager.run_due", ["config_path": .string(directory), "now": .string(inFourHours)])
+            let byName = Dictionary(uniqueKeysWithValues: (later["ran"]?.arrayValue ?? []).compactMap { run in
+                run["database_name"]?.stringValue.map { ($0, run) }
+            })
+            XCTAssertEqual(byName["pw-env"]?["status"], "completed", "\(later)")
+            XCTAssertEqual(byName["pw"]?["status"], "failed", "\(later)")
+            XCTAssertFalse("\(later)".contains(password))
+            unsetenv("DBM_IT_SCHEDULE_PASSWORD")
+            let inSixHours = Date().addingTimeInterval(6 * 3600).formatted(.iso8601)
+            let unset = try second.call("BackupManager.run_due", ["config_path": .string(directory), "now": .string(inSixHours)])
+            let envRun = unset["ran"]?.arrayValue?.first { $0["database_name"] == "pw-env" }
+            XCTAssertEqual(envRun?["status"], "failed")
+            XCTAssertTrue(envRun?["error"]?.stringValue?.contains("DBM_IT_SCHEDULE_PASSWORD") == true, "\(unset)")
+            _ = try await second.shutdown()
+        } catch {
+            await TestDatabases.dropScratchDatabase(using: driver, source)
+            throw error
+        }
+        await TestDatabases.dropScratchDatabase(using: driver, source)
+    }
+
     private static func fill(_ configuration: ConnectionConfiguration, rows: Int) async throws {
         let connection = try await Database.connect(configuration)
         defer { Task { await connection.close() } }

@@ -51,13 +51,19 @@ final class Session: @unchecked Sendable {
         }
     }
 
+    /// The body length and body start of the message at `start`, once its header is complete. Parses the
+    /// digits in place: the client's own cost should not weigh on what is measured (it shares the cores).
     private func header() -> (Int, Int)? {
         var i = start
         while i + 3 < buffer.count {
             if buffer[i] == 13 && buffer[i + 1] == 10 && buffer[i + 2] == 13 && buffer[i + 3] == 10 {
-                let text = String(decoding: buffer[start..<i], as: UTF8.self)
-                guard let colon = text.firstIndex(of: ":"), let n = Int(text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)) else { return nil }
-                return (n, i + 4)
+                var length = 0
+                var sawDigit = false
+                for byte in buffer[start..<i] where byte >= 48 && byte <= 57 {
+                    length = length * 10 + Int(byte - 48)
+                    sawDigit = true
+                }
+                return sawDigit ? (length, i + 4) : nil
             }
             i += 1
         }

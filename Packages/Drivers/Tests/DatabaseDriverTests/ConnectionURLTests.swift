@@ -25,6 +25,20 @@ final class ConnectionURLTests: XCTestCase {
         XCTAssertEqual(c.options["target_session_attrs"], "any")
     }
 
+    func testPercentDecodingMatchesFoundationIncludingMalformedInput() throws {
+        let cases = ["plain", "p%40ss", "%E2%82%AC%20x", "a+b", "100%", "%4", "%zz", "%FF%FE", "%e2%82%ac", "", "%00x", "ü%C3%BC"]
+        for text in cases {
+            XCTAssertEqual(ConnectionConfiguration.percentDecoded(text[...]), text.removingPercentEncoding, text)
+        }
+        let unicode = try ConnectionConfiguration(url: "postgresql://%C3%BCser:pa%25ss%E2%82%AC@h/db%20name")
+        XCTAssertEqual(unicode.username, "üser")
+        XCTAssertEqual(unicode.password, "pa%ss€")
+        XCTAssertEqual(unicode.database, "db name")
+        XCTAssertThrowsError(try ConnectionConfiguration(url: "postgresql://u:bad%ZZpw@h/db")) { error in
+            XCTAssertFalse("\(error)".contains("bad%ZZpw"))
+        }
+    }
+
     func testSchemeAliasesAndDriverSuffix() throws {
         XCTAssertEqual(try ConnectionConfiguration(url: "postgres://h/d").dialect, .postgresql)
         XCTAssertEqual(try ConnectionConfiguration(url: "postgresql+psycopg2://h/d").dialect, .postgresql)

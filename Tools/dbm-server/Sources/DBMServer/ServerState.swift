@@ -16,11 +16,12 @@ public struct ServerState: Sendable {
     public init(defaultConfiguration: ConnectionConfiguration? = nil, readOnly: Bool = false, policy: ServerPolicy = ServerPolicy(),
                 audit: AuditLog? = nil, logger: Logger = Logger(label: "dbm.server")) {
         let readOnly = readOnly || policy.readOnly
-        self.connections = ConnectionRegistry(defaultConfiguration: defaultConfiguration, readOnly: readOnly, allowList: policy.allowList, paths: policy.paths)
+        let connections = ConnectionRegistry(defaultConfiguration: defaultConfiguration, readOnly: readOnly, allowList: policy.allowList, paths: policy.paths)
+        self.connections = connections
         self.logger = logger
         self.readOnly = readOnly
         self.policy = policy
         self.audit = audit
-        self.backupScheduler = BackupScheduler()
+        self.backupScheduler = BackupScheduler(passwords: { await connections.knownPassword(for: $0) })
     }
 }

@@ -16,11 +16,17 @@ extension BackupManager {
     /// As `scheduleBackup(_:)`, with the connection already resolved (the server passes its target's).
     public func scheduleBackup(_ params: ScheduleBackupParams, of configuration: ConnectionConfiguration) throws(BackupError) -> ScheduleInfo {
         let cron = try CronExpression(params.schedule)
+        if let name = params.passwordEnv, name.isEmpty || name.contains("=") || name.utf8.contains(0) {
+            throw BackupError(.invalidArgument, "password_env must name an environment variable")
+        }
         var config = params.backupConfig ?? defaults
         config.destination = destination.path
+        var stored = configuration
+        stored.password = nil
         let schedule = BackupSchedule(
             id: "sched-" + UUID().uuidString.lowercased().prefix(12), databaseName: params.databaseName,
-            schedule: cron.description, databaseURL: configuration.url, backupConfig: config, createdAt: Date())
+            schedule: cron.description, databaseURL: stored.url, passwordEnv: params.passwordEnv,
+            backupConfig: config, createdAt: Date())
         try storing { try ScheduleStore(destination: destination).update { $0.append(schedule) } }
         return ScheduleInfo(schedule)
     }
@@ -48,7 +54,11 @@ extension BackupManager {
     /// that database's backups by retention. Each due schedule is claimed under the schedules lock first,
     /// so concurrent callers never run one twice. A scheduled incremental or differential with no earlier
     /// backup to build on takes a full backup. Failures are recorded per schedule, not thrown.
-    public func runDue(_ params: RunDueParams = RunDueParams(), progress: ProgressHandler? = nil) async throws(BackupError) -> RunDueResult {
+    ///
+    /// - Parameter passwords: finds the password of a schedule's database when the schedule names no
+    ///   `password_env` (dbm-server passes the passwords it knows); without one, the engine's own defaults apply.
+    public func runDue(_ params: RunDueParams = RunDueParams(), passwords: PasswordLookup? = nil,
+                       progress: ProgressHandler? = nil) async throws(BackupError) -> RunDueResult {
         let now = try params.time()
         let store = ScheduleStore(destination: destination)
         let claimed = try storing {
@@ -67,7 +77,7 @@ extension BackupManager {
             if Task.isCancelled { throw BackupError(.cancelled, "run_due cancelled") }
             var run = ScheduledRun(scheduleID: schedule.id, databaseName: schedule.databaseName, status: "completed")
             do {
-                let record = try await runScheduled(schedule, progress: progress)
+                let record = try await runScheduled(schedule, passwords: passwords, progress: progress)
                 run.backupID = record.id
                 let pruned = try Pruner(catalog: BackupCatalog(destination: destination),
                                         params: PruneParams(databaseName: schedule.databaseName, keepLast: schedule.backupConfig.keepLast),
@@ -91,12 +101,24 @@ extension BackupManager {
         return result
     }
 
-    private func runScheduled(_ schedule: BackupSchedule, progress: ProgressHandler?) async throws(BackupError) -> BackupRecord {
-        let configuration: ConnectionConfiguration
+    private func runScheduled(_ schedule: BackupSchedule, passwords: PasswordLookup?,
+                              progress: ProgressHandler?) async throws(BackupError) -> BackupRecord {
+        var configuration: ConnectionConfiguration
         do {
             configuration = try ConnectionConfiguration(url: schedule.databaseURL)
         } catch {
             throw BackupError(.invalidArgument, "the schedule's database URL is not valid: \(error.message)")
+        }
+        if configuration.password == nil, configuration.dialect != .sqlite {
+            if let name = schedule.passwordEnv {
+                guard let password = ProcessInfo.processInfo.environment[name] else {
+                    throw BackupError(.invalidArgument,
+                        "the schedule takes its password from the environment variable \(name), which is not set")
+                }
+                configuration.password = password
+            } else if let password = await passwords?(configuration) {
+                configuration.password = password
+            }
         }
         var params = CreateBackupParams(databaseName: schedule.databaseName, backupConfig: schedule.backupConfig)
         do {
@@ -127,6 +149,9 @@ extension BackupManager {
     }
 }
 
+/// Finds the password of a scheduled backup's database (the configuration has none) when it runs.
+public typealias PasswordLookup = @Sendable (ConnectionConfiguration) async -> String?
+
 /// `schedule_backup(database_name, schedule)`, with the database (`database_url` or `connection_config`)
 /// and an optional `backup_config` for the scheduled backups.
 public struct ScheduleBackupParams: Sendable, Codable, Hashable {
@@ -136,14 +161,19 @@ public struct ScheduleBackupParams: Sendable, Codable, Hashable {
     public var databaseURL: String?
     public var connectionConfig: ConnectionConfiguration?
     public var backupConfig: BackupConfig?
+    /// The environment variable that holds the password when the schedule runs (the password itself is
+    /// never stored).
+    public var passwordEnv: String?
 
     public init(databaseName: String, schedule: String, databaseURL: String? = nil,
-                connectionConfig: ConnectionConfiguration? = nil, backupConfig: BackupConfig? = nil) {
+                connectionConfig: ConnectionConfiguration? = nil, backupConfig: BackupConfig? = nil,
+                passwordEnv: String? = nil) {
         self.databaseName = databaseName
         self.schedule = schedule
         self.databaseURL = databaseURL
         self.connectionConfig = connectionConfig
         self.backupConfig = backupConfig
+        self.passwordEnv = passwordEnv
     }
 
     enum CodingKeys: String, CodingKey {
@@ -152,6 +182,7 @@ public struct ScheduleBackupParams: Sendable, Codable, Hashable {
         case databaseURL = "database_url"
         case connectionConfig = "connection_config"
         case backupConfig = "backup_config"
+        case passwordEnv = "password_env"
     }
 }
 
@@ -161,6 +192,8 @@ public struct ScheduleInfo: Sendable, Codable, Hashable {
     public var databaseName: String
     public var schedule: String
     public var database: String
+    /// The environment variable the password is read from when the schedule runs, if any.
+    public var passwordEnv: String?
     public var backupConfig: BackupConfig
     public var createdAt: String
     public var nextRunAt: String?
@@ -173,6 +206,7 @@ public struct ScheduleInfo: Sendable, Codable, Hashable {
         databaseName = s.databaseName
         schedule = s.schedule
         database = (try? ConnectionConfiguration(url: s.databaseURL).redactedURL) ?? "***"
+        passwordEnv = s.passwordEnv
         backupConfig = s.backupConfig
         createdAt = s.createdAt.formatted(.iso8601)
         nextRunAt = s.nextRun()?.formatted(.iso8601)
@@ -183,6 +217,7 @@ public struct ScheduleInfo: Sendable, Codable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case schedule, database
+        case passwordEnv = "password_env"
         case scheduleID = "schedule_id"
         case databaseName = "database_name"
         case backupConfig = "backup_config"

@@ -28,14 +28,22 @@ struct ChunkReader: Sendable {
         return bytes
     }
 
-    /// Decrypts and decompresses verified stored bytes, and checks the content address.
+    /// Decrypts and decompresses verified stored bytes (a delta chunk against its bases, read and
+    /// verified first), and checks the content address.
     func open(_ stored: [UInt8], _ chunk: ChunkReference) throws(BackupError) -> [UInt8] {
         var bytes = stored
         if encrypted {
             guard let key else { throw BackupError(.missingKey, "the backup is encrypted; give its key") }
             bytes = try key.open(bytes, chunkID: chunk.id)
         }
-        let plaintext = try chunk.codec.decompress(bytes, originalSize: chunk.size)
+        let plaintext: [UInt8]
+        if !chunk.deltaBases.isEmpty {
+            var prefix = [UInt8]()
+            for base in chunk.deltaBases { prefix += try read(base) }
+            plaintext = try Zstd.decompress(bytes, originalSize: chunk.size, prefix: prefix)
+        } else {
+            plaintext = try chunk.codec.decompress(bytes, originalSize: chunk.size)
+        }
         let id = key.map { $0.chunkID(for: plaintext) } ?? Array(SHA256.hash(data: plaintext)).hexString
         guard id == chunk.id else {
             throw BackupError(.corrupt, "chunk \(chunk.id.prefix(12)) does not match its content address")

@@ -17,6 +17,8 @@ final class ChunkWriter: Sendable {
     let key: BackupKey?
     /// Chunks of the base backups that may be reused, by id.
     private let reusable: [String: ChunkReference]
+    /// Reads base chunks for delta compression (incremental and differential backups only).
+    private let baseReader: ChunkReader?
     private let state = Mutex(State())
     private let queue = DispatchQueue(label: "dbm.backups.chunks", attributes: .concurrent)
     private let slots: DispatchSemaphore
@@ -30,14 +32,19 @@ final class ChunkWriter: Sendable {
         var firstError: BackupError?
     }
 
+    /// Delta chains stay short so that reading a chunk never takes more than this many base reads.
+    static let maximumDeltaDepth = 8
+
     init(backupID: String, directory: URL, codec: CompressionCodec, level: Int, key: BackupKey?,
-         reusable: [String: ChunkReference], parallelism: Int = ProcessInfo.processInfo.activeProcessorCount) {
+         reusable: [String: ChunkReference], baseReader: ChunkReader? = nil,
+         parallelism: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.backupID = backupID
         self.directory = directory
         self.codec = codec
         self.level = level
         self.key = key
         self.reusable = reusable
+        self.baseReader = baseReader
         self.slots = DispatchSemaphore(value: max(1, parallelism))
     }
 
@@ -46,9 +53,16 @@ final class ChunkWriter: Sendable {
     /// Bytes of plaintext seen so far.
     var logicalBytes: Int64 { state.withLock { $0.logicalBytes } }
 
+    /// Whether `reference` is one of the base backups' chunks (reused, not written by this backup).
+    func isReused(_ reference: ChunkReference) -> Bool { reference.location != backupID }
+
     /// Stores one chunk and returns where it will be found. The chunk may still be being written when this
     /// returns; `complete(_:)` waits for all of them.
-    func store(_ plaintext: [UInt8]) throws(BackupError) -> ChunkReference {
+    ///
+    /// - Parameter deltaBases: chunks of the base backup that probably hold much the same data (those
+    ///   covering the same part of the same entry); when compressing against them is much smaller, the chunk
+    ///   is stored as a delta of them. This is what keeps an incremental small when changed rows are scattered.
+    func store(_ plaintext: [UInt8], deltaBases: [ChunkReference] = []) throws(BackupError) -> ChunkReference {
         if let error = state.withLock({ $0.firstError }) { throw error }
         let id = key?.chunkID(for: plaintext) ?? Array(SHA256.hash(data: plaintext)).hexString
         state.withLock { $0.logicalBytes += Int64(plaintext.count) }
@@ -68,7 +82,7 @@ final class ChunkWriter: Sendable {
         queue.async { [self] in
             defer { slots.signal(); group.leave() }
             do {
-                let reference = try write(plaintext, id: id)
+                let reference = try write(plaintext, id: id, deltaBases: deltaBases)
                 state.withLock { s in
                     s.inFlight.remove(id)
                     s.written[id] = reference
@@ -106,8 +120,8 @@ final class ChunkWriter: Sendable {
         }
     }
 
-    private func write(_ plaintext: [UInt8], id: String) throws(BackupError) -> ChunkReference {
-        var stored = try codec.compress(plaintext, level: level)
+    private func write(_ plaintext: [UInt8], id: String, deltaBases: [ChunkReference]) throws(BackupError) -> ChunkReference {
+        var (stored, bases) = try compress(plaintext, deltaBases: deltaBases)
         if let key { stored = try key.seal(stored, chunkID: id) }
         let hash = Array(SHA256.hash(data: stored)).hexString
         let url = ChunkPaths.file(for: id, in: directory)
@@ -124,7 +138,25 @@ final class ChunkWriter: Sendable {
             throw BackupError(.storage, "cannot write chunk \(id.prefix(12)): \(error.localizedDescription)")
         }
         return ChunkReference(id: id, size: plaintext.count, storedSize: stored.count, storedSHA256: hash,
-                              codec: codec, location: backupID)
+                              codec: bases.isEmpty ? codec : .zstd, location: backupID, deltaBases: bases)
+    }
+
+    /// The chunk compressed on its own, or as a zstd delta of `deltaBases` when that is under a quarter of
+    /// the plaintext (a changed region, not new data) and smaller than compressing it alone (a delta under a
+    /// sixteenth is taken without trying). Bases that cannot be read (or chains already
+    /// `maximumDeltaDepth` long) just mean no delta.
+    private func compress(_ plaintext: [UInt8], deltaBases: [ChunkReference]) throws(BackupError) -> ([UInt8], [ChunkReference]) {
+        if !deltaBases.isEmpty, let baseReader, deltaBases.allSatisfy({ $0.deltaDepth < Self.maximumDeltaDepth }),
+           let prefix = try? deltaBases.flatMap({ base throws(BackupError) in try baseReader.read(base) }) {
+            let delta = try Zstd.compress(plaintext, level: Zstd.deltaLevel, prefix: prefix)
+            if delta.count < plaintext.count / 4 {
+                // A sixteenth of the plaintext is a patch, whatever the codec would make of it alone.
+                if codec == .none || delta.count < plaintext.count / 16 { return (delta, deltaBases) }
+                let alone = try codec.compress(plaintext, level: level)
+                return delta.count < alone.count ? (delta, deltaBases) : (alone, [])
+            }
+        }
+        return (try codec.compress(plaintext, level: level), [])
     }
 }
 

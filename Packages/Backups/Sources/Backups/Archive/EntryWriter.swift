@@ -15,14 +15,35 @@ final class EntryWriter {
     private var references: [ChunkReference] = []
     private var checksum = RowChecksum()
     private var pending: [UInt8] = []
+    /// The same entry's chunks in the base backup, where each starts in the base's stream, and where each
+    /// first appears: a new chunk is offered, as its delta base, the base chunk that overlaps the same bytes
+    /// of the stream most.
+    private let baseChunks: [ChunkReference]
+    private let baseStarts: [Int]
+    private let baseIndex: [String: Int]
+    /// Where the next chunk starts in this stream, and how far this stream is ahead of the base's at the
+    /// last chunk both share (inserted or deleted rows shift everything after them).
+    private var offset = 0
+    private var shift = 0
 
     init(kind: Manifest.Entry.Kind, name: String, insertPrefix: String? = nil, copyStatement: String? = nil,
-         chunks: ChunkWriter) {
+         chunks: ChunkWriter, baseChunks: [ChunkReference] = []) {
         self.kind = kind
         self.name = name
         self.insertPrefix = insertPrefix
         self.copyStatement = copyStatement
         self.chunks = chunks
+        self.baseChunks = baseChunks
+        var index = [String: Int]()
+        var starts = [Int]()
+        var start = 0
+        for (position, chunk) in baseChunks.enumerated() {
+            if index[chunk.id] == nil { index[chunk.id] = position }
+            starts.append(start)
+            start += chunk.size
+        }
+        self.baseIndex = index
+        self.baseStarts = starts
         pending.reserveCapacity(64 * 1024)
     }
 
@@ -63,14 +84,51 @@ final class EntryWriter {
     }
 
     private func flush() throws(BackupError) {
-        for chunk in chunker.append(pending) { references.append(try chunks.store(chunk)) }
+        for chunk in chunker.append(pending) { try store(chunk) }
         pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Stores a chunk, offering as its delta bases the base chunks covering the same stream range. Ranges
+    /// are compared by offset, corrected at every chunk both streams share, so the two stay aligned when a
+    /// chunk boundary moves or rows are inserted, and when every chunk changed.
+    private func store(_ chunk: [UInt8]) throws(BackupError) {
+        let reference = try chunks.store(chunk, deltaBases: deltaCandidates(start: offset - shift, size: chunk.count))
+        if chunks.isReused(reference), let position = baseIndex[reference.id] {
+            shift = offset - baseStarts[position]
+        }
+        offset += chunk.count
+        references.append(reference)
+    }
+
+    /// The base chunks overlapping `start..<start + size` of the base's stream (at most four, at most
+    /// 1 MiB together: the delta window holds them and the chunk).
+    private func deltaCandidates(start: Int, size: Int) -> [ChunkReference] {
+        guard !baseChunks.isEmpty else { return [] }
+        // The last base chunk starting at or before `start`.
+        var low = 0
+        var high = baseStarts.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if baseStarts[middle] <= start { low = middle } else { high = middle - 1 }
+        }
+        var candidates = [ChunkReference]()
+        var total = 0
+        var position = low
+        while position < baseChunks.count, baseStarts[position] < start + size, candidates.count < 4,
+              total + baseChunks[position].size <= 1 << 20 {
+            if baseStarts[position] + baseChunks[position].size > start {
+                candidates.append(baseChunks[position])
+                total += baseChunks[position].size
+            }
+            position += 1
+        }
+        return candidates
     }
 
     /// Ends the stream; the entry's chunk list is completed once `ChunkWriter.complete` has run.
     func finish() throws(BackupError) -> (entry: Manifest.Entry, rows: Int64, checksum: String) {
         try flush()
-        if let last = chunker.finish() { references.append(try chunks.store(last)) }
+        if let last = chunker.finish() { try store(last) }
         let entry = Manifest.Entry(kind: kind, name: name, insertPrefix: insertPrefix, copyStatement: copyStatement,
                                    chunks: references)
         return (entry, checksum.count, checksum.hex)

@@ -7,7 +7,8 @@ import Foundation
 /// test lives in `verification.json` beside it. See `Docs/backup-format.md`.
 public struct Manifest: Sendable, Codable, Hashable {
     public static let formatName = "dbm-backup"
-    public static let currentVersion = 1
+    /// 2: chunks may be deltas (`delta_bases`); backups without delta chunks are still written as 1.
+    public static let currentVersion = 2
 
     public var format: String = Manifest.formatName
     public var formatVersion: Int = Manifest.currentVersion
@@ -88,17 +89,21 @@ public struct Manifest: Sendable, Codable, Hashable {
         case tables, entries
     }
 
-    /// Every chunk the backup needs, with duplicates removed.
+    /// Every chunk the backup needs, the bases of its delta chunks included, with duplicates removed.
     var allChunks: [ChunkReference] {
         var seen = Set<String>()
         var out = [ChunkReference]()
-        for entry in entries { for chunk in entry.chunks where seen.insert(chunk.id).inserted { out.append(chunk) } }
+        for entry in entries {
+            for chunk in entry.chunks {
+                for needed in chunk.withBases where seen.insert(needed.id).inserted { out.append(needed) }
+            }
+        }
         return out
     }
 
     /// The backups whose directories hold chunks this one needs (itself excluded).
     var dependencies: Set<String> {
-        Set(entries.flatMap { $0.chunks.map(\.location) }).subtracting([id])
+        Set(allChunks.map(\.location)).subtracting([id])
     }
 }
 
@@ -130,11 +135,55 @@ public struct ChunkReference: Sendable, Codable, Hashable {
     public var codec: CompressionCodec
     /// The id of the backup whose directory holds the chunk file.
     public var location: String
+    /// For a delta chunk, the chunks of earlier backups it was compressed against (zstd, with their
+    /// plaintexts, in order, as the prefix); empty for a chunk stored on its own.
+    public var deltaBases: [ChunkReference]
+
+    public init(id: String, size: Int, storedSize: Int, storedSHA256: String, codec: CompressionCodec,
+                location: String, deltaBases: [ChunkReference] = []) {
+        self.id = id
+        self.size = size
+        self.storedSize = storedSize
+        self.storedSHA256 = storedSHA256
+        self.codec = codec
+        self.location = location
+        self.deltaBases = deltaBases
+    }
+
+    /// How many delta steps reading this chunk takes at most (0 for a chunk stored on its own).
+    var deltaDepth: Int { deltaBases.map { $0.deltaDepth + 1 }.max() ?? 0 }
+
+    /// This chunk and every chunk its deltas need, transitively.
+    var withBases: [ChunkReference] {
+        [self] + deltaBases.flatMap(\.withBases)
+    }
 
     enum CodingKeys: String, CodingKey {
         case id, size, codec, location
         case storedSize = "stored_size"
         case storedSHA256 = "stored_sha256"
+        case deltaBases = "delta_bases"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(id: try c.decode(String.self, forKey: .id), size: try c.decode(Int.self, forKey: .size),
+                  storedSize: try c.decode(Int.self, forKey: .storedSize),
+                  storedSHA256: try c.decode(String.self, forKey: .storedSHA256),
+                  codec: try c.decode(CompressionCodec.self, forKey: .codec),
+                  location: try c.decode(String.self, forKey: .location),
+                  deltaBases: try c.decodeIfPresent([ChunkReference].self, forKey: .deltaBases) ?? [])
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(size, forKey: .size)
+        try c.encode(storedSize, forKey: .storedSize)
+        try c.encode(storedSHA256, forKey: .storedSHA256)
+        try c.encode(codec, forKey: .codec)
+        try c.encode(location, forKey: .location)
+        if !deltaBases.isEmpty { try c.encode(deltaBases, forKey: .deltaBases) }
     }
 }
 

@@ -37,9 +37,10 @@ struct BackupCreator {
                                                     attributes: [.posixPermissions: 0o700])
             let codec = config.compression
             let chunks = ChunkWriter(backupID: id, directory: partial, codec: codec,
-                                     level: config.compressionLevel ?? codec.defaultLevel, key: key, reusable: reusable)
+                                     level: config.compressionLevel ?? codec.defaultLevel, key: key, reusable: reusable,
+                                     baseReader: parent == nil ? nil : ChunkReader(root: root, key: key, encrypted: key != nil))
             writer = chunks
-            let sink = DumpSink(chunks: chunks, progress: progress)
+            let sink = DumpSink(chunks: chunks, progress: progress, base: parent?.manifest)
             let connection = try await Database.connect(configuration)
             let serverVersion: String
             do {
@@ -57,13 +58,15 @@ struct BackupCreator {
                 entry.chunks = try await chunks.complete(entry.chunks)
                 completed.append(entry)
             }
-            let manifest = Manifest(
+            var manifest = Manifest(
                 id: id, databaseName: databaseName, backupType: parent == nil ? .full : config.type, compression: codec,
                 compressionLevel: config.compressionLevel ?? codec.defaultLevel, encryption: config.encryption,
                 keyFingerprint: key?.fingerprint, chunkHash: key == nil ? "sha256" : "hmac-sha256",
                 createdAt: createdAt, completedAt: Date(), retentionDays: config.retentionDays,
                 engine: configuration.dialect.rawValue, serverVersion: serverVersion, parentBackup: parent?.manifest.id,
                 storedBytes: chunks.storedBytes, logicalBytes: chunks.logicalBytes, tables: tables, entries: completed)
+            // Readers that predate delta chunks can still read backups without them.
+            manifest.formatVersion = manifest.allChunks.contains { !$0.deltaBases.isEmpty } ? 2 : 1
             try Self.verifyWritten(manifest, in: partial)
             try Self.writeManifest(manifest, to: partial)
             try Task.checkCancellation()

@@ -15,15 +15,24 @@ final class DumpSink: Sendable {
         var table: Manifest.TableSummary?
     }
 
-    init(chunks: ChunkWriter, progress: ProgressReporter) {
+    /// The base backup's chunk lists by entry (`kind` and name), for delta compression.
+    private let baseEntries: [String: [ChunkReference]]
+
+    init(chunks: ChunkWriter, progress: ProgressReporter, base: Manifest? = nil) {
         self.chunks = chunks
         self.progress = progress
+        var entries = [String: [ChunkReference]]()
+        for entry in base?.entries ?? [] { entries[Self.key(entry.kind, entry.name)] = entry.chunks }
+        self.baseEntries = entries
     }
+
+    private static func key(_ kind: Manifest.Entry.Kind, _ name: String) -> String { "\(kind.rawValue)\u{0}\(name)" }
 
     /// A writer for a new entry.
     func entry(_ kind: Manifest.Entry.Kind, name: String, insertPrefix: String? = nil,
                copyStatement: String? = nil) -> EntryWriter {
-        EntryWriter(kind: kind, name: name, insertPrefix: insertPrefix, copyStatement: copyStatement, chunks: chunks)
+        EntryWriter(kind: kind, name: name, insertPrefix: insertPrefix, copyStatement: copyStatement, chunks: chunks,
+                    baseChunks: baseEntries[Self.key(kind, name)] ?? [])
     }
 
     /// Ends `writer`'s stream and records its entry at position `order`; a table entry also records the

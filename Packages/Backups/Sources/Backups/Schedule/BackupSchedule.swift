@@ -2,14 +2,19 @@ import Foundation
 
 /// One scheduled backup, as kept in `<destination>/schedules.json`.
 ///
-/// The database URL is stored (the file is mode 0600, like the backups) so that `run_due` can connect;
-/// results show it only redacted.
+/// The database URL is stored without its password: a password is never written. `run_due` finds it
+/// when the schedule runs, in the environment variable `password_env` names, from whoever runs the
+/// schedule (dbm-server knows the passwords of its own configuration and of this session's calls), or
+/// through the engine's own defaults (`PGPASSWORD`, `~/.pgpass`).
 public struct BackupSchedule: Sendable, Codable, Hashable {
     public var id: String
     public var databaseName: String
     /// The cron expression as given.
     public var schedule: String
+    /// The database's URL without its password.
     var databaseURL: String
+    /// The environment variable holding the password, if the schedule names one.
+    var passwordEnv: String?
     public var backupConfig: BackupConfig
     public var createdAt: Date
     /// When `run_due` last started this schedule's backup.
@@ -21,6 +26,7 @@ public struct BackupSchedule: Sendable, Codable, Hashable {
         case id, schedule
         case databaseName = "database_name"
         case databaseURL = "database_url"
+        case passwordEnv = "password_env"
         case backupConfig = "backup_config"
         case createdAt = "created_at"
         case lastRunAt = "last_run_at"

@@ -21,6 +21,18 @@ final class IncrementalChainTests: XCTestCase {
         return configuration
     }
 
+    /// Restores `backup` into a new SQLite file, compares every row with `source`, and validates the backup.
+    private func assertRestoresExactly(_ backup: BackupRecord, of source: ConnectionConfiguration, with manager: BackupManager,
+                                       _ what: String) async throws {
+        let target = ConnectionConfiguration(dialect: .sqlite, database: TestDatabases.temporaryDirectory().appendingPathComponent("r.db").path)
+        _ = try await manager.restoreBackup(RestoreBackupParams(backupPath: backup.filePath, targetDatabase: target.database))
+        let expected = try await Fixtures.allRows(source)
+        let actual = try await Fixtures.allRows(target)
+        XCTAssertTrue(expected == actual, "\(what) restores differently from the source")
+        let report = try await manager.validateBackup(ValidateBackupParams(backupPath: backup.filePath))
+        XCTAssertTrue(report.valid, "\(what): " + report.errors.joined(separator: "; "))
+    }
+
     private func change(_ configuration: ConnectionConfiguration, _ sql: String) async throws {
         let db = try await Database.connect(configuration)
         try await db.executeScript(sql)
@@ -45,13 +57,7 @@ final class IncrementalChainTests: XCTestCase {
         XCTAssertEqual(differential.parentBackup, full.id)
 
         for backup in [second, differential] {
-            let target = ConnectionConfiguration(dialect: .sqlite, database: TestDatabases.temporaryDirectory().appendingPathComponent("r.db").path)
-            _ = try await manager.restoreBackup(RestoreBackupParams(backupPath: backup.filePath, targetDatabase: target.database))
-            let expected = try await Fixtures.allRows(source)
-            let actual = try await Fixtures.allRows(target)
-            XCTAssertTrue(expected == actual, "\(backup.backupType) restore differs from the source")
-            let report = try await manager.validateBackup(ValidateBackupParams(backupPath: backup.filePath))
-            XCTAssertTrue(report.valid, report.errors.joined(separator: "; "))
+            try await assertRestoresExactly(backup, of: source, with: manager, "\(backup.backupType)")
         }
 
         // The full backup is needed by the chain: deleting it is refused unless forced.
@@ -65,6 +71,60 @@ final class IncrementalChainTests: XCTestCase {
         XCTAssertTrue(info.dependsOn.contains(full.id))
         _ = try manager.deleteBackup(DeleteBackupParams(backupPath: second.filePath))
         XCTAssertEqual(manager.listBackups().count, 3)
+    }
+
+    /// Rows changed all over the table touch every chunk; the incremental stores those chunks as zstd deltas
+    /// of the parent's, so it stays a few percent of the full, and a chain of them restores exactly.
+    func testScatteredChangesAreStoredAsDeltasOfTheParentsChunks() async throws {
+        try await scatteredChangesChain(encrypted: false)
+    }
+
+    func testScatteredChangesInAnEncryptedChainAreDeltasToo() async throws {
+        try await scatteredChangesChain(encrypted: true)
+    }
+
+    private func scatteredChangesChain(encrypted: Bool) async throws {
+        do {
+            let source = try await makeSource(rows: 60_000)
+            var config = BackupConfig(destination: TestDatabases.temporaryDirectory().path, compression: .gzip)
+            if encrypted {
+                let key = TestDatabases.temporaryDirectory().appendingPathComponent("k.key")
+                try String(repeating: "cd", count: 32).write(to: key, atomically: true, encoding: .utf8)
+                config.encryption = "aes-256-gcm"
+                config.encryptionKeyFile = key.path
+            }
+            let manager = BackupManager(defaults: config)
+            let full = try await manager.createBackup(of: source, params: CreateBackupParams())
+            var chain = [full]
+            for round in 1...3 {
+                // 1% of the rows, every 100th, changed in place.
+                try await change(source, "UPDATE event SET payload = 'round \(round) ' || id WHERE id % 100 = \(round);")
+                let incremental = try await manager.createBackup(of: source, params: CreateBackupParams(backupType: "incremental"))
+                XCTAssertEqual(incremental.parentBackup, chain.last?.id)
+                XCTAssertLessThan(incremental.sizeBytes * 20, full.sizeBytes,
+                                  "encrypted \(encrypted), round \(round): \(incremental.sizeBytes) bytes after 1% scattered changes, full \(full.sizeBytes)")
+                chain.append(incremental)
+            }
+            let last = try XCTUnwrap(chain.last)
+            try await assertRestoresExactly(last, of: source, with: manager, "the delta chain (encrypted \(encrypted))")
+
+            // The deltas need their bases: the middle of the chain cannot go, and a damaged base fails the last.
+            let info = try manager.getInfo(BackupPathParams(backupPath: last.filePath))
+            XCTAssertTrue(info.dependsOn.contains(chain[1].id), "\(info.dependsOn)")
+            XCTAssertThrowsError(try manager.deleteBackup(DeleteBackupParams(backupPath: chain[1].filePath)),
+                                 "deleting a backup whose chunks are delta bases was allowed") { error in
+                XCTAssertEqual((error as? BackupError)?.code, .chainDependency)
+            }
+            let baseChunks = try FileManager.default.subpathsOfDirectory(atPath: chain[2].filePath + "/chunks")
+                .filter { $0.contains("/") }.map { chain[2].filePath + "/chunks/" + $0 }
+            for file in baseChunks {
+                var data = try Data(contentsOf: URL(fileURLWithPath: file))
+                data[data.count / 2] ^= 0xFF
+                try data.write(to: URL(fileURLWithPath: file))
+            }
+            let damaged = try await manager.validateBackup(ValidateBackupParams(backupPath: last.filePath))
+            XCTAssertFalse(damaged.valid, "a backup whose delta bases are damaged validated")
+        }
     }
 
     func testIncrementalWithoutAnEarlierBackupIsRefused() async throws {

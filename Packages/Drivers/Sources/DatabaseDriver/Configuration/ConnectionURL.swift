@@ -41,7 +41,7 @@ extension ConnectionConfiguration {
             } else {
                 path = String(rest)
             }
-            guard let decodedPath = path.removingPercentEncoding else {
+            guard let decodedPath = Self.percentDecoded(path[...]) else {
                 throw DatabaseError(.invalidConfiguration, "SQLite path is not valid percent-encoding")
             }
             self.init(dialect: .sqlite, database: decodedPath)
@@ -100,10 +100,40 @@ extension ConnectionConfiguration {
     }
 
     private static func decode(_ s: Substring, what: String) throws(DatabaseError) -> String {
-        guard let decoded = String(s).removingPercentEncoding else {
+        guard let decoded = percentDecoded(s) else {
             throw DatabaseError(.invalidConfiguration, "the \(what) in the connection URL is not valid percent-encoding")
         }
         return decoded
+    }
+
+    /// `s` with `%XX` escapes decoded (`+` stays `+`), or `nil` for a malformed escape or bytes that are not
+    /// UTF-8, as Foundation's `removingPercentEncoding` (without its cost on every call).
+    static func percentDecoded(_ s: Substring) -> String? {
+        let utf8 = s.utf8
+        guard utf8.contains(UInt8(ascii: "%")) else { return String(s) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count)
+        var i = utf8.startIndex
+        while i != utf8.endIndex {
+            let byte = utf8[i]
+            i = utf8.index(after: i)
+            guard byte == UInt8(ascii: "%") else { bytes.append(byte); continue }
+            guard i != utf8.endIndex, let high = hexValue(utf8[i]) else { return nil }
+            i = utf8.index(after: i)
+            guard i != utf8.endIndex, let low = hexValue(utf8[i]) else { return nil }
+            i = utf8.index(after: i)
+            bytes.append(high << 4 | low)
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 
     private static func port(_ s: Substring) throws(DatabaseError) -> Int? {

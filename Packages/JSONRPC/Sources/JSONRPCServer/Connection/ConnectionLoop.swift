@@ -23,6 +23,9 @@ final class ConnectionLoop {
     private var decoder: FrameDecoder
     /// Set by `exit`; the loop stops after the current message.
     var ending: Ending?
+    /// No later message is buffered behind the one being handled: the client waits for this answer, so
+    /// the request starts on this thread (see `start(_:method:answerWhenDone:)`).
+    var inputDrained = true
 
     static let readChunkSize = 64 * 1024
 
@@ -42,7 +45,13 @@ final class ConnectionLoop {
             switch FileDescriptorIO.read(input, into: chunk, wakeFD: wakeFD) {
             case .bytes(let count):
                 decoder.append(UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
-                while ending == nil, let event = decoder.nextEvent() { handle(event) }
+                // Answers given while this read is processed leave together in one write.
+                connection.writer.hold()
+                while ending == nil, let event = decoder.nextEvent() {
+                    inputDrained = !decoder.hasBufferedInput
+                    handle(event)
+                }
+                connection.writer.release()
                 if let ending { return ending }
             case .endOfInput:
                 if let event = decoder.finish() { handle(event) }

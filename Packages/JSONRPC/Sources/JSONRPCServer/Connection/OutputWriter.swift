@@ -10,6 +10,9 @@ import Synchronization
 /// idle (no hand-off, minimal latency). ``sendCoalescing(body:)``, used for answers produced by request
 /// tasks, first yields once, so answers of other tasks that are already runnable join the same write: under
 /// pipelined load many answers go out per system call. Messages from one producer keep their order.
+/// While the reader thread processes the messages of one read (``hold()`` ... ``release()``), answers produced
+/// meanwhile collect in the pending buffer and leave in one write at ``release()``: pipelined requests that
+/// are answered on the spot cost one system call per read, not one per answer.
 /// After a write error (the client closed its end) output is dropped and logged once.
 final class OutputWriter: Sendable {
     private struct State {
@@ -17,6 +20,8 @@ final class OutputWriter: Sendable {
         var pending: [UInt8] = []
         /// A flush is scheduled or running; `pending` is only non-empty while this is set.
         var busy = false
+        /// The reader thread is processing a read; ``release()`` flushes what collected meanwhile.
+        var held = false
         var failed = false
     }
 
@@ -70,7 +75,7 @@ final class OutputWriter: Sendable {
     func send(body: [UInt8]) {
         let framing: Framing? = state.withLock { state in
             if state.failed { return nil }
-            if state.busy {
+            if state.busy || state.held {
                 state.framing.frame(body, into: &state.pending)
                 return nil
             }
@@ -90,7 +95,7 @@ final class OutputWriter: Sendable {
         let mustFlush: Bool = state.withLock { state in
             if state.failed { return false }
             state.framing.frame(body, into: &state.pending)
-            if state.busy { return false }
+            if state.busy || state.held { return false }
             state.busy = true
             return true
         }
@@ -102,6 +107,24 @@ final class OutputWriter: Sendable {
             return taken
         }
         flush(startingWith: chunk)
+    }
+
+    /// Collects messages sent from now on until ``release()``. Called by the reader thread only.
+    func hold() {
+        state.withLock { $0.held = true }
+    }
+
+    /// Ends ``hold()`` and writes what collected meanwhile, unless a flush is running (it takes them).
+    func release() {
+        let chunk: [UInt8]? = state.withLock { state in
+            state.held = false
+            if state.busy || state.pending.isEmpty { return nil }
+            state.busy = true
+            var taken: [UInt8] = []
+            swap(&taken, &state.pending)
+            return taken
+        }
+        if let chunk { flush(startingWith: chunk) }
     }
 
     /// Writes `chunk`, then whatever was appended meanwhile, until nothing is pending. Called by the flusher.

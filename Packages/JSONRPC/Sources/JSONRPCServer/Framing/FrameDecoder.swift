@@ -55,6 +55,9 @@ struct FrameDecoder {
     }
 
     /// The next complete event, or `nil` when more input is needed.
+    /// Whether bytes of a later message are already buffered (the client is pipelining).
+    var hasBufferedInput: Bool { start < buffer.count }
+
     mutating func nextEvent() -> Event? {
         while true {
             switch state {

@@ -176,7 +176,7 @@ struct BackupCommand: ParsableCommand {
             discussion: """
                 Schedules are kept in the backup directory; dbm-server runs them while it runs, and
                 `dbm-client backup run-due` lets system cron drive them. Examples:
-                  dbm-client backup schedule "30 2 * * *" --url postgresql://app@db/shop --name shop --type incremental --keep-last 14
+                  dbm-client backup schedule "30 2 * * *" --url postgresql://app@db/shop --name shop --type incremental --keep-last 14 --password-env SHOP_DB_PASSWORD
                   dbm-client backup schedule @daily --url sqlite:///shop.db --destination ./backups
                   dbm-client backup schedule --list --destination ./backups
                   dbm-client backup schedule --remove sched-1a2b3c4d5e6f --destination ./backups
@@ -190,6 +190,7 @@ struct BackupCommand: ParsableCommand {
         @Option(help: "Days to keep each scheduled backup.") var retentionDays: Int?
         @Option(help: "Keep the newest N backups of the database (older ones are pruned after each run).") var keepLast: Int?
         @Flag(help: "Encrypt with AES-256-GCM (key from --key-env / --key-file / $DBM_BACKUP_KEY when the backup runs).") var encrypt = false
+        @Option(help: "The environment variable holding the database password when the schedule runs (the password is never stored; without it: dbm-server's own configuration, then ~/.pgpass / PGPASSWORD).") var passwordEnv: String?
         @OptionGroup var location: Location
         @OptionGroup var key: KeyOptions
         @OptionGroup var options: ClientOptions
@@ -225,6 +226,7 @@ struct BackupCommand: ParsableCommand {
             if let keyEnv = key.keyEnv { config["encryption_key_env"] = .string(keyEnv) }
             if let keyFile = key.keyFile { config["encryption_key_file"] = .string(keyFile) }
             params["backup_config"] = .object(config)
+            if let passwordEnv { params["password_env"] = .string(passwordEnv) }
             options.print(try options.withServer { try $0.request("BackupManager.schedule_backup", params: .object(params)) })
         }
     }

@@ -15,6 +15,9 @@ public actor ConnectionRegistry {
     }
 
     private var handles: [String: Handle] = [:]
+    /// Passwords given in this session for databases whose later work runs without them (scheduled
+    /// backups), keyed by the configuration without its password. Kept in memory only.
+    private var rememberedPasswords: [ConnectionConfiguration: String] = [:]
     private var pools: [ConnectionConfiguration: ConnectionPool] = [:]
     private var counter = 0
     /// Used when a call names no database.
@@ -41,6 +44,29 @@ public actor ConnectionRegistry {
             configuration.database = try paths.resolve(configuration.database, parameter: "database")
         }
         try allowList?.check(configuration)
+    }
+
+    /// Keeps `configuration`'s password in memory for ``knownPassword(for:)``.
+    public func rememberPassword(of configuration: ConnectionConfiguration) {
+        guard let password = configuration.password else { return }
+        var key = configuration
+        key.password = nil
+        rememberedPasswords[key] = password
+    }
+
+    /// The password this server knows for a configuration given without one: remembered from this
+    /// session's calls, an open handle's, or the default database's (`--database-url`).
+    public func knownPassword(for configuration: ConnectionConfiguration) -> String? {
+        var key = configuration
+        key.password = nil
+        if let password = rememberedPasswords[key] { return password }
+        let known = handles.values.map(\.configuration) + [defaultConfiguration].compactMap { $0 }
+        for candidate in known where candidate.password != nil {
+            var stripped = candidate
+            stripped.password = nil
+            if stripped == key { return candidate.password }
+        }
+        return nil
     }
 
     /// Opens a handle (the first connection is opened now, so a bad URL fails here) and returns it.

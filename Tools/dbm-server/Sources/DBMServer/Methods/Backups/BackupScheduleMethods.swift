@@ -27,6 +27,7 @@ enum BackupManagerScheduleBackup: RPCMethod {
         "schedule": "Cron: minute hour day month weekday (e.g. 30 2 * * *), or @hourly, @daily, @weekly, @monthly, @yearly",
         "backup_config": "The scheduled backups' backup_config (type, compression, encryption, retention_days, keep_last, ...)",
         "config_path": "BackupManager(config_path): the backup directory that keeps the schedule",
+        "password_env": "The environment variable holding the database password when the schedule runs; the password itself is never stored (without it, dbm-server uses the passwords it knows, then the engine's defaults such as ~/.pgpass)",
     ]
     static func handle(_ params: Params, _ state: ServerState) async throws -> Result {
         let configuration = try await state.connections.configuration(for: params.target)
@@ -34,6 +35,7 @@ enum BackupManagerScheduleBackup: RPCMethod {
         var schedule = params.schedule
         schedule.backupConfig = try state.policy.paths.check(schedule.backupConfig)
         let info = try manager.scheduleBackup(schedule, of: configuration)
+        await state.connections.rememberPassword(of: configuration)
         await state.backupScheduler.watch(manager.destination)
         return info
     }
@@ -58,7 +60,9 @@ enum BackupManagerRunDue: RPCMethod {
     static let paramDescriptions = ["now": "ISO 8601 time to use instead of the clock"]
     static func handle(_ params: Params, _ state: ServerState, _ context: RequestContext) async throws -> Result {
         try await BackupProgressBridge.run(context, title: "Running due backups") { progress in
-            try await params.location.manager(state.policy.paths).runDue(params.runDue, progress: progress)
+            let connections = state.connections
+            return try await params.location.manager(state.policy.paths).runDue(params.runDue, passwords: { await connections.knownPassword(for: $0) },
+                                                                                progress: progress)
         }
     }
 }

@@ -14,8 +14,11 @@ public actor BackupScheduler {
     private var task: Task<Void, Never>?
     private var stopped = false
     private let interval: Duration?
+    /// Finds the passwords of scheduled databases (schedules store none).
+    private let passwords: PasswordLookup?
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment, passwords: PasswordLookup? = nil) {
+        self.passwords = passwords
         if environment["DBM_BACKUP_SCHEDULER"] == "off" {
             interval = nil
         } else {
@@ -58,7 +61,7 @@ public actor BackupScheduler {
         var results = [RunDueResult]()
         for path in all.sorted() where FileManager.default.fileExists(atPath: path + "/schedules.json") {
             guard let manager = try? BackupManager(configPath: path),
-                  let result = try? await manager.runDue(RunDueParams(now: now)) else { continue }
+                  let result = try? await manager.runDue(RunDueParams(now: now), passwords: passwords) else { continue }
             results.append(result)
         }
         return results
