@@ -132,10 +132,8 @@ final class ChunkWriter: Sendable {
                 try? FileManager.default.createDirectory(at: parent, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
             }
             try SecureFile.write(Data(stored), to: url)
-        } catch let error as BackupError {
-            throw BackupError(.storage, "cannot write chunk \(id.prefix(12)): \(error.message)")
         } catch {
-            throw BackupError(.storage, "cannot write chunk \(id.prefix(12)): \(error.localizedDescription)")
+            throw BackupError(.storage, "cannot write chunk \(id.prefix(12)): \(error.message)")
         }
         return ChunkReference(id: id, size: plaintext.count, storedSize: stored.count, storedSHA256: hash,
                               codec: bases.isEmpty ? codec : .zstd, location: backupID, deltaBases: bases)
