@@ -19,13 +19,14 @@ class RpcError(Exception):
 
 
 class DbmServer:
-    def __init__(self, binary=None, framing="content-length", args=(), env=None):
+    def __init__(self, binary=None, framing="content-length", args=(), env=None, preexec_fn=None):
         binary = binary or os.environ.get("DBM_SERVER", "dbm-server")
         self.framing = framing
         self.proc = subprocess.Popen(
             [binary, *args],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             env={**os.environ, **(env or {})},
+            preexec_fn=preexec_fn,
         )
         self.next_id = 0
         self.responses = {}

@@ -154,3 +154,100 @@ def test_hostile_parameter_values_round_trip(server, scratch):
         except RpcError as error:
             assert error.code in (-32010, -32602), error.data
     assert int(scalar(server, url, "SELECT count(*) FROM canary")) == 1
+
+
+HOSTILE_DESCRIPTIONS = [
+    "x'; DROP TABLE canary; --",
+    'x"; DROP TABLE canary; --',
+    "semi;colon",
+    "line\nDROP TABLE canary;",
+    "carriage\rDROP TABLE canary;",
+    "sep\u2028DROP TABLE canary;",
+    "Zoë 名前 🎉 \u202eRTL",
+    "long " + "é" * 3000,
+]
+
+
+def history_of(server, params):
+    return {entry["revision"]: entry for entry in server.request("MigrationManager.get_migration_history", params)}
+
+
+@pytest.mark.parametrize("scratch", ENGINES, indirect=True)
+def test_create_migration_with_hostile_descriptions(server, scratch, tmp_path):
+    """Descriptions become an ASCII file-name slug and a comment line no character can leave; each
+    migration runs exactly its own SQL and the history records it; NUL, and revisions or dependencies that
+    could leave the directory or the comment line, are refused before anything is written."""
+    engine, _, url = scratch
+    directory = tmp_path / "migrations"
+    params = {"migration_dir": str(directory), "database_url": url}
+    created = []
+    for n, description in enumerate(HOSTILE_DESCRIPTIONS, start=1):
+        migration = server.request("MigrationManager.create_migration", {**params, "description": description,
+            "upgrade_sql": f"CREATE TABLE m{n} (id INTEGER)", "downgrade_sql": f"DROP TABLE m{n}"})
+        created.append(migration)
+    for path in directory.rglob("*"):
+        assert path.name.isascii() and len(path.name) < 100 and not set(path.name) & set("'\";\r\n "), path.name
+    # The comment header never carries a line break, so a description never reaches SQL as code.
+    for path in directory.rglob("*.sql"):
+        for line in path.read_text().split("\n"):
+            assert "\r" not in line and "\u2028" not in line, (path.name, line)
+            assert "DROP TABLE canary" not in line or line.startswith("--"), (path.name, line)
+    result = server.request("run_migrations", params)
+    assert result["success"] is True and result["migrations_executed"] == len(HOSTILE_DESCRIPTIONS), result
+    assert scalar(server, url, "SELECT count(*) FROM canary") == 1
+    for n in range(1, len(HOSTILE_DESCRIPTIONS) + 1):
+        assert table_exists(server, engine, url, f"m{n}")
+    history = history_of(server, params)
+    assert sorted(history) == sorted(m["revision"] for m in created), (sorted(history), created)
+    for migration in created:
+        entry = history[migration["revision"]]
+        assert entry["success"] is True and entry["description"] == migration["description"], (entry, migration)
+        assert entry["checksum"] == migration["checksum"]
+
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    for bad in [{"description": "nul\x00byte"}, {"description": "x", "revision": "../../escape"}, {"description": "x", "revision": "9\nDROP TABLE canary"},
+                {"description": "x", "revision": "/tmp/abs"}, {"description": "x", "revision": "x" * 300},
+                {"description": "x", "dependencies": ["0001\nDROP TABLE canary; --"]}]:
+        with pytest.raises(RpcError) as raised:
+            server.request("MigrationManager.create_migration", {**params, "upgrade_sql": "SELECT 1", **bad})
+        assert raised.value.data["type"] == "MigrationError" and raised.value.data.get("kind") == "invalid_request", (bad, raised.value.data)
+        assert "NUL" in raised.value.message or "plain version" in raised.value.message, raised.value.message
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before, "a refused migration wrote something"
+
+
+HOSTILE_FILE_NAMES = {
+    "0001_quote'; DROP TABLE canary; --": "CREATE TABLE f1 (id INTEGER)",
+    '0002_dq"; DROP TABLE canary': "CREATE TABLE f2 (id INTEGER)",
+    "0003_Zoë_名前_🎉": "CREATE TABLE f3 (id INTEGER)",
+    "0004_" + "n" * 200: "CREATE TABLE f4 (id INTEGER)",
+    "0005_back\\slash `tick` $1 ?": "CREATE TABLE f5 (id INTEGER)",
+}
+
+
+@pytest.mark.parametrize("scratch", ENGINES, indirect=True)
+def test_migration_files_with_hostile_names(server, scratch, tmp_path):
+    """golang-migrate files whose names carry quotes, semicolons, backslashes, placeholders, Unicode and
+    200 characters: the descriptions taken from the names go into the history as bound values, exactly."""
+    engine, _, url = scratch
+    directory = tmp_path / "files"
+    directory.mkdir()
+    for stem, sql in HOSTILE_FILE_NAMES.items():
+        (directory / f"{stem}.up.sql").write_text(sql + ";\n")
+        (directory / f"{stem}.down.sql").write_text(f"DROP TABLE {sql.split()[2]};\n")
+    params = {"migration_dir": str(directory), "database_url": url}
+    pending = server.request("MigrationManager.get_pending_migrations", params)
+    assert [m["revision"] for m in pending] == ["1", "2", "3", "4", "5"] or [m["revision"] for m in pending] == ["0001", "0002", "0003", "0004", "0005"], pending
+    result = server.request("run_migrations", params)
+    assert result["success"] is True and result["migrations_executed"] == 5, result
+    assert scalar(server, url, "SELECT count(*) FROM canary") == 1
+    history = history_of(server, params)
+    for migration in pending:
+        entry = history[migration["revision"]]
+        assert entry["success"] is True and entry["description"] == migration["description"], (entry, migration)
+    descriptions = " ".join(m["description"] for m in pending)
+    for fragment in ["'", '"', ";", "Zoë", "名前", "🎉", "\\", "`", "$1", "?"]:
+        assert fragment in descriptions, (fragment, descriptions)
+    assert any(len(m["description"]) >= 200 for m in pending)
+    for n in range(1, 6):
+        assert table_exists(server, engine, url, f"f{n}")
+    assert server.request("MigrationManager.validate_migrations", params) == []

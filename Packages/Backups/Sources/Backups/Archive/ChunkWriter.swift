@@ -133,7 +133,7 @@ final class ChunkWriter: Sendable {
             }
             try SecureFile.write(Data(stored), to: url)
         } catch {
-            throw BackupError(.storage, "cannot write chunk \(id.prefix(12)): \(error.localizedDescription)")
+            throw BackupError(.storage, "cannot write chunk \(id.prefix(12)): \(error.message)")
         }
         return ChunkReference(id: id, size: plaintext.count, storedSize: stored.count, storedSHA256: hash,
                               codec: bases.isEmpty ? codec : .zstd, location: backupID, deltaBases: bases)
@@ -169,8 +169,52 @@ enum ChunkPaths {
 
 /// Files readable by their owner only (mode 0600).
 enum SecureFile {
-    static func write(_ data: Data, to url: URL) throws {
-        let created = FileManager.default.createFile(atPath: url.path, contents: data, attributes: [.posixPermissions: 0o600])
-        if !created { throw BackupError(.storage, "cannot create \(url.lastPathComponent)") }
+    /// Writes `data` to a new file at `url`. A write that fails removes the file and throws
+    /// `BackupError.storage` with the reason; a full file system and the file-size limit are named as such,
+    /// so the caller can tell the user what to free or raise.
+    static func write(_ data: Data, to url: URL) throws(BackupError) {
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw storageError(errno, "cannot create \(url.lastPathComponent)") }
+        var failure: Int32 = 0
+        data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+            guard let base = buffer.baseAddress else { return }
+            var offset = 0
+            while offset < buffer.count {
+                let written = systemWrite(fd, base + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                offset += written
+            }
+        }
+        // Some file systems report a full disk only when the file is closed.
+        if close(fd) != 0, failure == 0 { failure = errno }
+        if failure != 0 {
+            unlink(url.path)
+            throw storageError(failure, "cannot write \(url.lastPathComponent)")
+        }
+    }
+
+    /// A storage error for `code` (an errno value), saying plainly when space or the size limit ran out.
+    static func storageError(_ code: Int32, _ context: String) -> BackupError {
+        let reason = String(cString: strerror(code))
+        switch code {
+        case ENOSPC, EDQUOT:
+            return BackupError(.storage, "\(context): no space left on the backup destination's file system (\(reason)); free space or choose another destination")
+        case EFBIG:
+            return BackupError(.storage, "\(context): the file size limit was reached (\(reason)); raise the limit (ulimit -f) or free space")
+        default:
+            return BackupError(.storage, "\(context): \(reason)")
+        }
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+private let systemWrite = Glibc.write
+#elseif canImport(Darwin)
+import Darwin
+private let systemWrite = Darwin.write
+#endif

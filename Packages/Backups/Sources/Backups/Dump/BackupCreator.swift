@@ -131,6 +131,8 @@ struct BackupCreator {
             let data = try ArchiveJSON.encoder().encode(manifest)
             try SecureFile.write(data, to: directory.appendingPathComponent("manifest.json"))
             try SecureFile.write(Data((SHA256Hex.of(data) + "\n").utf8), to: directory.appendingPathComponent("manifest.sha256"))
+        } catch let error as BackupError {
+            throw BackupError(.storage, "cannot write the manifest: \(error.message)")
         } catch {
             throw BackupError(.storage, "cannot write the manifest: \(error.localizedDescription)")
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The spec's `BackupError`: why a backup, restore, validation or catalog operation failed.
 ///
 /// Match a kind with `catch let error as BackupError where error.code == .wrongKey`.
@@ -61,7 +63,18 @@ public struct BackupError: Error, Sendable, Hashable, CustomStringConvertible {
             if db.code == .cancelled { return BackupError(.cancelled, "\(context): cancelled") }
             return BackupError(.database, "\(context): \(db.description)", underlying: db.code.rawValue)
         }
+        if let code = posixCode(of: error) { return SecureFile.storageError(code, context) }
         return BackupError(.storage, "\(context): \(error.localizedDescription)")
+    }
+
+    /// The errno behind a Foundation file error (`FileHandle.write`, `Data.write`), when there is one.
+    static func posixCode(of error: any Error) -> Int32? {
+        let error = error as NSError
+        if error.domain == NSPOSIXErrorDomain { return Int32(error.code) }
+        if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return Int32(underlying.code)
+        }
+        return nil
     }
 }
 

@@ -31,9 +31,15 @@ struct PlainSQLWriter {
             let id = backup.manifest.id
             let final = root.appendingPathComponent(id + ext)
             let temporary = root.appendingPathComponent(".\(id)\(ext).partial")
-            try SQLRenderer(backup: backup, compression: config.compression, level: config.compressionLevel ?? config.compression.defaultLevel)
-                .write(to: temporary)
-            try FileManager.default.moveItem(at: temporary, to: final)
+            do {
+                try SQLRenderer(backup: backup, compression: config.compression, level: config.compressionLevel ?? config.compression.defaultLevel)
+                    .write(to: temporary)
+                try FileManager.default.moveItem(at: temporary, to: final)
+            } catch {
+                // A failed or interrupted render (a full disk, cancellation) leaves no partial file behind.
+                try? FileManager.default.removeItem(at: temporary)
+                throw error
+            }
             var record = BackupRecord(backup)
             let size = (try? FileManager.default.attributesOfItem(atPath: final.path)[.size] as? NSNumber)?.int64Value ?? 0
             record.destination = root.path

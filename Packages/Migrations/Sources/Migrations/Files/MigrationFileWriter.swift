@@ -40,11 +40,12 @@ struct MigrationFileWriter {
     func write(revision: String, description: String, upgradeSQL: String?, downgradeSQL: String?,
                dependencies: [String]) throws(MigrationError) -> [String] {
         let slug = Self.slug(description)
-        var header = "-- \(description.replacingOccurrences(of: "\n", with: " "))\n"
+        let comment = Self.commentText(description)
+        var header = "-- \(comment)\n"
         if !dependencies.isEmpty { header += "-- dbm:depends-on: \(dependencies.joined(separator: ", "))\n" }
         let up = header + (upgradeSQL.map { $0.hasSuffix("\n") ? $0 : $0 + "\n" } ?? "")
-        let down = downgradeSQL.map { "-- undo: \(description.replacingOccurrences(of: "\n", with: " "))\n" + ($0.hasSuffix("\n") ? $0 : $0 + "\n") }
-            ?? "-- undo: \(description.replacingOccurrences(of: "\n", with: " "))\n"
+        let down = downgradeSQL.map { "-- undo: \(comment)\n" + ($0.hasSuffix("\n") ? $0 : $0 + "\n") }
+            ?? "-- undo: \(comment)\n"
         let base = slug.isEmpty ? revision : "\(revision)_\(slug)"
         var files: [(String, String)]
         switch directory.format {
@@ -74,6 +75,32 @@ struct MigrationFileWriter {
             throw MigrationError(.invalidDirectory, "cannot write the migration into \(directory.path): \(error.localizedDescription)")
         }
         return files.map(\.0)
+    }
+
+    /// The description as the text of one `--` comment line: every character an engine or editor could take
+    /// for a line end (CR, LF, VT, FF, NEL, U+2028, U+2029) and every other control character becomes a space,
+    /// so no part of a description can leave the comment and become SQL.
+    static func commentText(_ description: String) -> String {
+        String(String.UnicodeScalarView(description.unicodeScalars.map { scalar in
+            scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}" ? " " : scalar
+        }))
+    }
+
+    /// Refuses what cannot be written safely: a NUL byte in the description (no engine accepts it in SQL
+    /// text), and a revision or dependency that is not a plain version (it becomes part of a file name and of
+    /// the `-- dbm:depends-on:` line, so `/`, `..` or a line break could escape either).
+    static func check(description: String, revision: String?, dependencies: [String]) throws(MigrationError) {
+        if description.unicodeScalars.contains("\0") {
+            throw MigrationError(.invalidRequest, "the migration description contains a NUL byte")
+        }
+        for (what, value) in [revision.map { ("revision", $0) }].compactMap({ $0 }) + dependencies.map({ ("dependency", $0) }) {
+            let plain = value.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) }
+            guard plain, !value.isEmpty, value.count <= 128, !value.hasPrefix("."), !value.contains("..") else {
+                throw MigrationError(.invalidRequest,
+                    "the \(what) \(value.debugDescription.prefix(140)) is not a plain version: use ASCII letters, digits, '.', '_' and '-' (at most 128, not starting with '.')",
+                    revision: what == "revision" ? String(value.prefix(128)) : nil)
+            }
+        }
     }
 
     /// `Add users table!` → `add_users_table` (ASCII letters and digits, at most 60 characters).

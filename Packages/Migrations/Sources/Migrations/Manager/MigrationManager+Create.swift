@@ -11,9 +11,12 @@ extension MigrationManager {
     /// - Parameters:
     ///   - revision: the version to use; by default the next one (see `MigrationFileWriter.nextRevision`).
     ///   - dependencies: revisions it depends on, written as `-- dbm:depends-on:`.
-    /// - Throws: `MigrationError` when the directory is unreadable or a file of that name exists.
+    /// - Throws: `MigrationError` when the directory is unreadable or a file of that name exists;
+    ///   `.invalidRequest` for a description with a NUL byte, or a revision or dependency that is not a plain
+    ///   version (letters, digits, `.`, `_`, `-`; it becomes part of a file name and a comment line).
     public func createMigration(description: String, upgradeSQL: String? = nil, downgradeSQL: String? = nil,
                                 dependencies: [String] = [], revision: String? = nil) throws(MigrationError) -> Migration {
+        try MigrationFileWriter.check(description: description, revision: revision, dependencies: dependencies)
         if !FileManager.default.fileExists(atPath: migrationDirectory) {
             do { try FileManager.default.createDirectory(atPath: migrationDirectory, withIntermediateDirectories: true) } catch {
                 throw MigrationError(.invalidDirectory, "cannot create the migration directory \(migrationDirectory): \(error.localizedDescription)")

@@ -20,11 +20,12 @@ public struct PathPolicy: Sendable {
         self.allowedRoot = allowedRoot.map { Self.realPath(($0 as NSString).standardizingPath) }
     }
 
-    /// The absolute, checked path for `path`; `parameter` names the param in errors.
+    /// The absolute, checked path for `path` (`~` expanded); `parameter` names the param in errors.
     public func resolve(_ path: String, parameter: String) throws -> String {
         guard !path.isEmpty, !path.contains("\0") else {
             throw Self.error("invalid_path", "\(parameter): the path is empty or contains a NUL byte")
         }
+        let path = (path as NSString).expandingTildeInPath
         let base = allowedRoot ?? FileManager.default.currentDirectoryPath
         let absolute = path.hasPrefix("/") ? path : (base as NSString).appendingPathComponent(path)
         let real = Self.realPath(absolute)

@@ -59,7 +59,9 @@ enum BackupManagerListBackups: RPCMethod {
     static let name = "BackupManager.list_backups"
     static let summary = "list_backups(database_name=None): the completed backups in the destination, oldest first (read from their manifests)."
     static func handle(_ params: Params, _ state: ServerState) async throws -> Result {
-        try params.location.manager().listBackups(params.list)
+        var list = params.list
+        list.destination = try state.policy.paths.resolve(optional: list.destination, parameter: "destination")
+        return try params.location.manager(state.policy.paths).listBackups(list)
     }
 }
 
@@ -83,6 +85,6 @@ enum BackupManagerDeleteBackup: RPCMethod {
     static let name = "BackupManager.delete_backup"
     static let summary = "delete_backup(backup_path): removes a backup; refuses when a later backup needs its chunks, unless force."
     static func handle(_ params: Params, _ state: ServerState) async throws -> Result {
-        try params.location.manager().deleteBackup(params.delete)
+        try params.run(state.policy.paths)
     }
 }

@@ -31,7 +31,10 @@ enum BackupGetInfo: RPCMethod {
     static let name = "Backup.get_info"
     static let summary = "Backup.get_info(): the Backup record, its tables with row counts, and the backups it depends on and that need it."
     static func handle(_ params: Params, _ state: ServerState) async throws -> Result {
-        try params.location.manager().getInfo(params.path)
+        let manager = try params.location.manager(state.policy.paths)
+        var path = params.path
+        path.backupPath = try state.policy.paths.resolveBackupReference(path.backupPath, destination: manager.destination)
+        return try manager.getInfo(path)
     }
 }
 
@@ -41,6 +44,6 @@ enum BackupDelete: RPCMethod {
     static let name = "Backup.delete"
     static let summary = "Backup.delete(): removes this backup; refuses when a later backup needs its chunks, unless force."
     static func handle(_ params: Params, _ state: ServerState) async throws -> Result {
-        try params.location.manager().deleteBackup(params.delete)
+        try params.run(state.policy.paths)
     }
 }

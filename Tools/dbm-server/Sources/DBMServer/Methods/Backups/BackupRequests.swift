@@ -16,7 +16,8 @@ struct BackupManagerLocation: Decodable, Sendable {
         configPath = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(String.self, forKey: .config_path)
     }
 
-    func manager() throws -> BackupManager { try BackupManager(configPath: configPath) }
+    /// The manager, with `config_path` (and the destination and key file a JSON file names) checked by `paths`.
+    func manager(_ paths: PathPolicy) throws -> BackupManager { try paths.manager(configPath: configPath) }
 }
 
 /// `backup_database` and `BackupManager.create_backup`.
@@ -34,8 +35,13 @@ struct CreateBackupRequest: Decodable, Sendable {
     func run(_ state: ServerState, _ context: RequestContext) async throws -> BackupRecord {
         let configuration = try await state.connections.configuration(for: target)
         let name = backup.databaseName ?? configuration.database
-        return try await BackupProgressBridge.run(context, title: "Backing up \(name)") { progress in
-            try await location.manager().createBackup(of: configuration, params: backup, progress: progress)
+        let paths = state.policy.paths
+        let manager = try location.manager(paths)
+        var backup = backup
+        backup.destination = try paths.resolve(optional: backup.destination, parameter: "destination")
+        backup.backupConfig = try paths.check(backup.backupConfig)
+        return try await BackupProgressBridge.run(context, title: "Backing up \(name)") { [backup] progress in
+            try await manager.createBackup(of: configuration, params: backup, progress: progress)
         }
     }
 }
@@ -55,12 +61,24 @@ struct RestoreBackupRequest: Decodable, Sendable {
 
     func run(_ state: ServerState, _ context: RequestContext) async throws -> RestoreResult {
         var params = restore
-        if !params.targetDatabase.contains("://"), params.connectionConfig == nil, params.databaseURL == nil, !target.isEmpty {
-            params.connectionConfig = try await state.connections.configuration(for: target)
+        let paths = state.policy.paths
+        let manager = try location.manager(paths)
+        params.backupPath = try paths.resolveBackupReference(params.backupPath, destination: manager.destination)
+        params.encryptionKeyFile = try paths.resolve(optional: params.encryptionKeyFile, parameter: "encryption_key_file")
+        // The target is checked like any database a call names (allow-list; a SQLite file is a path).
+        if params.targetDatabase.contains("://") || params.targetDatabase.hasPrefix("sqlite:") || !target.isEmpty {
+            let (server, database) = try await DatabaseNaming.resolve(name: params.targetDatabase, target: target, state: state)
+            params.connectionConfig = server
+            params.databaseURL = nil
+            params.targetDatabase = database
+        } else {
+            var file = ConnectionConfiguration(dialect: .sqlite, database: PathPolicy.expandingTilde(params.targetDatabase))
+            try state.connections.checkAccess(&file)
+            params.targetDatabase = file.database
         }
         if state.readOnly { throw DatabaseError(.permissionDenied, "restore refused: the server is read-only") }
-        return try await BackupProgressBridge.run(context, title: "Restoring") { progress in
-            try await location.manager().restoreBackup(params, progress: progress)
+        return try await BackupProgressBridge.run(context, title: "Restoring") { [params] progress in
+            try await manager.restoreBackup(params, progress: progress)
         }
     }
 }
@@ -79,11 +97,15 @@ struct ValidateBackupRequest: Decodable, Sendable {
 
     func run(_ state: ServerState, _ context: RequestContext) async throws -> ValidationReport {
         var params = validate
+        let paths = state.policy.paths
+        let manager = try location.manager(paths)
+        params.backupPath = try paths.resolveBackupReference(params.backupPath, destination: manager.destination)
+        params.encryptionKeyFile = try paths.resolve(optional: params.encryptionKeyFile, parameter: "encryption_key_file")
         if params.testRestore == true, params.connectionConfig == nil, params.databaseURL == nil, !target.isEmpty {
             params.connectionConfig = try await state.connections.configuration(for: target)
         }
-        return try await BackupProgressBridge.run(context, title: "Validating") { progress in
-            try await location.manager().validateBackup(params, progress: progress)
+        return try await BackupProgressBridge.run(context, title: "Validating") { [params] progress in
+            try await manager.validateBackup(params, progress: progress)
         }
     }
 }
@@ -107,6 +129,14 @@ struct DeleteBackupRequest: Decodable, Sendable {
     init(from decoder: any Decoder) throws {
         delete = try DeleteBackupParams(from: decoder)
         location = try BackupManagerLocation(from: decoder)
+    }
+
+    /// Deletes the backup, with `config_path` and `backup_path` checked by `paths` first.
+    func run(_ paths: PathPolicy) throws -> DeleteResult {
+        let manager = try location.manager(paths)
+        var delete = delete
+        delete.backupPath = try paths.resolveBackupReference(delete.backupPath, destination: manager.destination)
+        return try manager.deleteBackup(delete)
     }
 }
 

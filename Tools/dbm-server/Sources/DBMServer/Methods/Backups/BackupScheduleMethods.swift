@@ -31,8 +31,10 @@ enum BackupManagerScheduleBackup: RPCMethod {
     ]
     static func handle(_ params: Params, _ state: ServerState) async throws -> Result {
         let configuration = try await state.connections.configuration(for: params.target)
-        let manager = try params.location.manager()
-        let info = try manager.scheduleBackup(params.schedule, of: configuration)
+        let manager = try params.location.manager(state.policy.paths)
+        var schedule = params.schedule
+        schedule.backupConfig = try state.policy.paths.check(schedule.backupConfig)
+        let info = try manager.scheduleBackup(schedule, of: configuration)
         await state.connections.rememberPassword(of: configuration)
         await state.backupScheduler.watch(manager.destination)
         return info
@@ -59,8 +61,8 @@ enum BackupManagerRunDue: RPCMethod {
     static func handle(_ params: Params, _ state: ServerState, _ context: RequestContext) async throws -> Result {
         try await BackupProgressBridge.run(context, title: "Running due backups") { progress in
             let connections = state.connections
-            return try await params.location.manager().runDue(params.runDue, passwords: { await connections.knownPassword(for: $0) },
-                                                              progress: progress)
+            return try await params.location.manager(state.policy.paths).runDue(params.runDue, passwords: { await connections.knownPassword(for: $0) },
+                                                                                progress: progress)
         }
     }
 }
@@ -82,7 +84,7 @@ enum BackupManagerPrune: RPCMethod {
     static let name = "BackupManager.prune"
     static let summary = "Applies retention: removes backups older than retention_days (the call's or each backup's own) or beyond the newest keep_last per database, never one a kept backup needs; dry_run only lists."
     static func handle(_ params: Params, _ state: ServerState) async throws -> Result {
-        try params.location.manager().prune(params.prune)
+        try params.location.manager(state.policy.paths).prune(params.prune)
     }
 }
 
@@ -92,7 +94,7 @@ enum BackupManagerListSchedules: RPCMethod {
     static let name = "BackupManager.list_schedules"
     static let summary = "The backup schedules kept in the backup directory, with their next and last runs (database URLs redacted)."
     static func handle(_ params: Params, _ state: ServerState) async throws -> Result {
-        try params.manager().listSchedules()
+        try params.manager(state.policy.paths).listSchedules()
     }
 }
 
@@ -113,6 +115,6 @@ enum BackupManagerDeleteSchedule: RPCMethod {
     static let name = "BackupManager.delete_schedule"
     static let summary = "Removes a backup schedule by its schedule_id and returns it."
     static func handle(_ params: Params, _ state: ServerState) async throws -> Result {
-        try params.location.manager().deleteSchedule(params.schedule)
+        try params.location.manager(state.policy.paths).deleteSchedule(params.schedule)
     }
 }

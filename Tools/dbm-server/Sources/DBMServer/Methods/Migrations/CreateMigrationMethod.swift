@@ -46,6 +46,7 @@ enum MigrationManagerCreateMigration: RPCMethod {
 
     static func handle(_ params: Params, _ state: ServerState) async throws -> Result {
         var inner = params.call.inner
+        inner.manager.migrationDir = try state.policy.paths.resolveDirectoryTree(inner.manager.migrationDir, parameter: "migration_dir")
         let configuration: ConnectionConfiguration?
         if params.call.target.isEmpty && state.connections.defaultConfiguration == nil {
             configuration = inner.manager.connection

@@ -38,13 +38,15 @@ struct ManagerOnlyParams: ManagerCallParams {
 }
 
 extension MigrationCall where Inner: ManagerCallParams {
-    /// The inner params with the database resolved by the server.
+    /// The inner params with the database resolved by the server and `migration_dir` checked by the
+    /// server's `PathPolicy` (the directory and every file in it).
     ///
     /// - Parameter refusing: when set, the operation's name; a read-only server or connection refuses it.
     /// - Throws: `RPCError` when no database is named and the server has no default, `DatabaseError`
     ///   (`permission_denied`) for a refused write.
     func resolved(_ state: ServerState, refusing operation: String? = nil) async throws -> Inner {
         var inner = inner
+        inner.manager.migrationDir = try state.policy.paths.resolveDirectoryTree(inner.manager.migrationDir, parameter: "migration_dir")
         let configuration = try await state.connections.configuration(for: target)
         if let operation { try DatabaseNaming.refuseWhenReadOnly(state, configuration, operation) }
         inner.manager.connection = configuration

@@ -29,6 +29,7 @@ enum MonitoringSession {
         _ target: DatabaseTarget, workspaceDir: String?, _ state: ServerState,
         _ body: @escaping @Sendable (PerformanceMonitor) async throws -> T
     ) async throws -> T {
+        let workspaceDir = try state.policy.paths.resolve(optional: workspaceDir, parameter: "workspace_dir")
         let pool = try await state.connections.pool(for: target)
         let workspace = try workspaceDir.map { MonitoringWorkspace(path: try state.policy.paths.resolve($0, parameter: "workspace_dir")) } ?? state.workspace
         let history = try await MetricsHistory.open(workspace)

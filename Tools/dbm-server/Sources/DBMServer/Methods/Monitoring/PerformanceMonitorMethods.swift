@@ -1,3 +1,4 @@
+import Foundation
 import Drivers
 import JSONRPC
 import Monitoring
@@ -64,7 +65,17 @@ enum PerformanceMonitorGenerateReport: RPCMethod {
     static let summary = "A performance report as Markdown, or as one self-contained HTML page with SVG charts of the metric history and the findings."
     static let paramDescriptions = ["format": "markdown | html", "output_path": "Also write it to this file (relative to workspace_dir)"]
     static func handle(_ params: Params, _ state: ServerState) async throws -> Result {
-        try await MonitoringSession.withMonitor(params.target, workspaceDir: params.workspaceDir, state) { try await $0.generatePerformanceReport(params.request) }
+        var request = params.request
+        if let output = request.outputPath, !output.isEmpty {
+            // Relative to the workspace, as the Monitoring package reads it; checked before anything is written.
+            let workspace = params.workspaceDir.flatMap { $0.isEmpty ? nil : $0 }.map { ($0 as NSString).expandingTildeInPath }
+                ?? MonitoringWorkspace.default.directory.path
+            let absolute = output.hasPrefix("/") || output.hasPrefix("~") ? output : (workspace as NSString).appendingPathComponent(output)
+            request.outputPath = try state.policy.paths.resolve(absolute, parameter: "output_path")
+        }
+        return try await MonitoringSession.withMonitor(params.target, workspaceDir: params.workspaceDir, state) { [request] in
+            try await $0.generatePerformanceReport(request)
+        }
     }
 }
 
