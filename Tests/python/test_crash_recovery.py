@@ -137,10 +137,17 @@ def test_backup_killed_midway_is_never_listed(tmp_path, source):
 
     server = start()
     try:
-        # The interrupted backup is not listed; its hidden `.partial` directory is what is left on disk.
+        # The interrupted backup is not listed; its hidden `.partial` directory is what is left on disk,
+        # until prune (or the next backup) finds that no process holds its lock any more and removes it.
         assert server.request("BackupManager.list_backups", {"config_path": destination}) == []
-        assert glob.glob(os.path.join(destination, ".*.partial"))
+        left = [os.path.basename(p) for p in glob.glob(os.path.join(destination, ".*.partial"))]
+        assert left
         assert not glob.glob(os.path.join(destination, "*.dbmb"))
+        assert server.request("BackupManager.prune", {"config_path": destination, "dry_run": True}).get("abandoned_partials", []) == []
+        assert glob.glob(os.path.join(destination, ".*.partial"))
+        pruned = server.request("BackupManager.prune", {"config_path": destination})
+        assert sorted(pruned["abandoned_partials"]) == sorted(left), pruned
+        assert not glob.glob(os.path.join(destination, ".*.partial"))
         # The next backup works, is listed, and validates (as must anything listed).
         record = server.request("backup_database", {"database_url": source.url, "config_path": destination}, timeout=300)
         listed = server.request("BackupManager.list_backups", {"config_path": destination})

@@ -134,7 +134,10 @@ extension BackupManager {
     /// Applies retention (`retention_days`, `keep_last`) to the destination's backups; never removes a
     /// backup a kept backup needs. With `dry_run` nothing is deleted.
     public func prune(_ params: PruneParams = PruneParams()) throws(BackupError) -> PruneResult {
-        try Pruner(catalog: BackupCatalog(destination: destination), params: params, defaults: defaults, now: Date()).run()
+        let catalog = BackupCatalog(destination: destination)
+        var result = try Pruner(catalog: catalog, params: params, defaults: defaults, now: Date()).run()
+        if !result.dryRun { result.abandonedPartials = catalog.removeAbandonedPartials() }
+        return result
     }
 
     /// Runs file work, turning any non-`BackupError` into `.storage`.

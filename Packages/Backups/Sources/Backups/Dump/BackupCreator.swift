@@ -18,19 +18,30 @@ struct BackupCreator {
             throw BackupError(.storage, "cannot create the backup directory \(root.path): \(error.localizedDescription)")
         }
         let key = try config.loadKey()
-        let parent = try findParent(in: BackupCatalog(destination: root), key: key)
+        let catalog = BackupCatalog(destination: root)
+        catalog.removeAbandonedPartials()
+        let parent = try findParent(in: catalog, key: key)
         var reusable = [String: ChunkReference]()
         if let parent { for chunk in parent.manifest.allChunks { reusable[chunk.id] = chunk } }
 
         let createdAt = Date()
         let id = Self.makeID(database: databaseName, type: config.type, at: createdAt)
-        let partial = root.appendingPathComponent(".\(id).partial", isDirectory: true)
+        let partial = root.appendingPathComponent(".\(id)\(BackupCatalog.partialSuffix)", isDirectory: true)
         let final = BackupCatalog.directory(of: id, in: root)
         do {
             try FileManager.default.createDirectory(at: partial, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw BackupError(.storage, "cannot create \(partial.path): \(error.localizedDescription)")
         }
+        // Held while the backup is written: a cleaner that can take it knows the writer is gone.
+        let lock: Int32
+        do {
+            lock = try BackupCatalog.lockPartial(partial)
+        } catch {
+            try? FileManager.default.removeItem(at: partial)
+            throw error
+        }
+        defer { close(lock) }
         var writer: ChunkWriter?
         do {
             try FileManager.default.createDirectory(at: partial.appendingPathComponent("chunks"), withIntermediateDirectories: false,
@@ -70,6 +81,7 @@ struct BackupCreator {
             try Self.verifyWritten(manifest, in: partial)
             try Self.writeManifest(manifest, to: partial)
             try Task.checkCancellation()
+            unlink(partial.appendingPathComponent(BackupCatalog.partialLockName).path)
             try FileManager.default.moveItem(at: partial, to: final)
             progress.phase("done")
             return try StoredBackup.open(final, verify: true)

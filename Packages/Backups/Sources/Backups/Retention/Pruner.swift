@@ -107,9 +107,12 @@ public struct PruneResult: Sendable, Codable, Hashable {
     public var deleted: [Entry] = []
     /// Backups past retention kept because a kept backup needs their chunks.
     public var kept: [Entry] = []
+    /// Hidden partial directories left by killed backups, removed (not with `dry_run`).
+    public var abandonedPartials: [String] = []
 
     enum CodingKeys: String, CodingKey {
         case dryRun = "dry_run"
         case deleted, kept
+        case abandonedPartials = "abandoned_partials"
     }
 }

@@ -136,6 +136,19 @@ final class ArchiveIntegrityTests: XCTestCase {
         // What a killed process leaves: the hidden partial directory, even with a manifest already in it.
         let partial = manager.destination.appendingPathComponent(".killed.partial")
         try FileManager.default.copyItem(at: URL(fileURLWithPath: record.filePath), to: partial)
+        FileManager.default.createFile(atPath: partial.appendingPathComponent(".lock").path, contents: nil)
+        XCTAssertEqual(manager.listBackups().map(\.id), [record.id])
+
+        // One a running backup still holds is left alone; the killed one's lock is free, so prune removes it.
+        let running = manager.destination.appendingPathComponent(".running.partial")
+        try FileManager.default.createDirectory(at: running, withIntermediateDirectories: false)
+        let held = open(running.appendingPathComponent(".lock").path, O_CREAT | O_RDWR, 0o600)
+        XCTAssertEqual(flock(held, LOCK_EX), 0)
+        defer { close(held) }
+        let pruned = try manager.prune(PruneParams())
+        XCTAssertEqual(pruned.abandonedPartials, [".killed.partial"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: partial.path))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: running.path))
         XCTAssertEqual(manager.listBackups().map(\.id), [record.id])
     }
 
