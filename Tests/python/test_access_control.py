@@ -64,7 +64,18 @@ def test_allow_list_refuses_every_database_outside_it(tmp_path):
     try:
         assert server.request("DatabaseManager.connect", {"connection_string": pg})["connection_id"]
         assert server.request("DatabaseManager.execute_query", {"database_url": allowed_sqlite, "query": "SELECT 1 AS one"}) == [{"one": 1}]
+        server.request("DatabaseManager.execute_query", {"database_url": allowed_sqlite, "query": "CREATE TABLE t (id INTEGER)"})
+        backups = str(tmp_path / "backups")
+        record = server.request("backup_database", {"database_url": allowed_sqlite, "config_path": backups})
+        migrations = tmp_path / "migrations"
+        migrations.mkdir()
+        (migrations / "001_init.up.sql").write_text("CREATE TABLE m (id INTEGER);")
+        (migrations / "001_init.down.sql").write_text("DROP TABLE m;")
         cases = [
+            ("backup_database", {"database_url": my, "config_path": backups}),
+            ("BackupManager.restore_backup", {"config_path": backups, "backup_path": record["id"], "target_database": my}),
+            ("run_migrations", {"migration_dir": str(migrations), "database_url": my}),
+            ("PerformanceMonitor.collect_metrics", {"database_url": my}),
             ("DatabaseManager.connect", {"connection_string": my}),
             ("DatabaseManager.execute_query", {"database_url": my, "query": "SELECT 1"}),
             ("DatabaseManager.execute_query", {"database_url": f"sqlite:///{tmp_path}/other.db", "query": "SELECT 1"}),
