@@ -40,7 +40,7 @@ extension DatabaseConnection {
             return results
         } catch {
             // In a task of its own: the drivers refuse statements of a cancelled task.
-            await Task { if await self.inTransaction { try? await self.rollback() } }.value
+            await Task { if self.inTransaction { try? await self.rollback() } }.value
             throw error
         }
     }

@@ -35,7 +35,7 @@ extension PostgreSQLConnection {
         } catch {
             catalog.invalidate()
             // In a task of its own: a cancelled task's statements are refused.
-            await Task { if await self.inTransaction { try? await self.rollback() } }.value
+            await Task { if self.inTransaction { try? await self.rollback() } }.value
             throw error
         }
     }

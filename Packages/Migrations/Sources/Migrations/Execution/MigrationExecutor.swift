@@ -152,7 +152,7 @@ struct MigrationExecutor: Sendable {
 
     /// Runs statements one at a time, recording progress after each; on failure or cancellation records the
     /// failing statement and throws a `MigrationError` with code `.dirty` or `.cancelled`.
-    private func runStatements(_ statements: [SQLStatement], from start: Int, of migration: Migration,
+    nonisolated(nonsending) private func runStatements(_ statements: [SQLStatement], from start: Int, of migration: Migration,
                                direction: MigrationDirection) async throws {
         if direction == .down {
             // The row stays while the rollback runs, marked as a rollback in progress.
