@@ -44,6 +44,28 @@ final class PipelinedTransactionTests: XCTestCase {
         }
     }
 
+    func testCancellingTheTaskCancelsThePipelineAndRollsBack() async throws {
+        try await PostgreSQLTestServer.withScratchConnection { connection in
+            _ = try await connection.execute("CREATE TABLE t (n int)")
+            let run = Task {
+                try await connection.executeInTransaction([
+                    BatchStatement("INSERT INTO t VALUES (?)", [.integer(1)]),
+                    BatchStatement("SELECT pg_sleep(30)"),
+                    BatchStatement("INSERT INTO t VALUES (?)", [.integer(2)]),
+                ])
+            }
+            try await Task.sleep(nanoseconds: 300_000_000)
+            run.cancel()
+            let result = await run.result
+            guard case .failure(let error) = result else { return XCTFail("expected cancellation") }
+            XCTAssertEqual((error as? DatabaseError)?.code, .cancelled, "\(error)")
+            let open = await connection.inTransaction
+            XCTAssertFalse(open)
+            let count = try await connection.scalar("SELECT count(*) FROM t")
+            XCTAssertEqual(count, .integer(0))
+        }
+    }
+
     func testInsideAnOpenTransactionIsMisuse() async throws {
         try await PostgreSQLTestServer.withScratchConnection { connection in
             try await connection.begin()
