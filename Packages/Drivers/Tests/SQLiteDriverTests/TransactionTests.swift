@@ -94,3 +94,30 @@ final class TransactionTests: XCTestCase {
         XCTAssertEqual(actual4, [.integer(8)])
     }
 }
+
+/// `executeInTransaction` and `perform` as every engine without a pipeline runs them.
+final class BatchTransactionTests: XCTestCase {
+    func testExecuteInTransactionCommitsOrRollsBackAsAWhole() async throws {
+        let connection = try await SQLiteTest.open()
+        _ = try await connection.execute("CREATE TABLE t (x INTEGER PRIMARY KEY)")
+        let results = try await connection.executeInTransaction([
+            BatchStatement("INSERT INTO t VALUES (?)", [.integer(1)]),
+            BatchStatement("INSERT INTO t VALUES (?), (?)", [.integer(2), .integer(3)]),
+        ])
+        XCTAssertEqual(results.map(\.rowsAffected), [1, 2])
+        let error = await assertThrowsDatabaseError(.uniqueViolation) {
+            _ = try await connection.executeInTransaction([
+                BatchStatement("INSERT INTO t VALUES (?)", [.integer(4)]),
+                BatchStatement("INSERT INTO t VALUES (?)", [.integer(1)]),
+            ])
+        }
+        XCTAssertNotNil(error)
+        let open = await connection.inTransaction
+        XCTAssertFalse(open)
+        let values = try await connection.query("SELECT x FROM t ORDER BY x").rows.map { $0[0] }
+        XCTAssertEqual(values, [.integer(1), .integer(2), .integer(3)], "the failed transaction left nothing")
+        let sum = try await connection.perform { isolated in try await isolated.scalar("SELECT sum(x) FROM t") }
+        XCTAssertEqual(sum, .integer(6))
+        await connection.close()
+    }
+}

@@ -128,6 +128,38 @@ final class RoundTripTests: XCTestCase {
         }
     }
 
+    /// On PostgreSQL a migration in the toolkit's format goes out as one pipeline with its history row.
+    func testPipelinedMigrationOnPostgreSQLRecordsItsRowAndNamesTheFailingStatement() async throws {
+        try await ScratchDatabase.with(.postgresql) { db in
+            let dir = try MigrationFiles.directory([
+                "0001_a/up.sql": "CREATE TABLE a (id int);\nSELECT pg_sleep(0.2);\nINSERT INTO a VALUES (1);",
+                "0001_a/down.sql": "DROP TABLE a;",
+                "0002_b/up.sql": "CREATE TABLE b (id int);\nINSERT INTO b VALUES ('not a number');\nCREATE TABLE c (id int);",
+            ])
+            let manager = db.manager(dir)
+            do {
+                _ = try await manager.upgrade()
+                XCTFail("expected a failure")
+            } catch let error as MigrationError {
+                XCTAssertEqual(error.code, .executionFailed)
+                XCTAssertEqual(error.revision, "0002")
+                XCTAssertEqual(error.underlying?.sql?.contains("not a number"), true, "\(String(reflecting: error))")
+            }
+            let history = try await manager.getMigrationHistory()
+            XCTAssertEqual(history.map(\.revision), ["0001"])
+            XCTAssertEqual(history.first?.statementsApplied, 3)
+            XCTAssertEqual(history.first?.success, true)
+            // The row's time is the server's time since BEGIN, so it covers the body's pg_sleep(0.2).
+            XCTAssertGreaterThanOrEqual(history.first?.executionTimeMs ?? 0, 200)
+            try await assertEqual(await db.column("SELECT id FROM a"), ["1"])
+            try await assertFalse(await db.tableExists("b"), "0002 rolled back entirely")
+            try await assertFalse(await db.tableExists("c"))
+            _ = try await manager.downgrade(targetRevision: "base")
+            try await assertFalse(await db.tableExists("a"))
+            try await assertEqual(await manager.getMigrationHistory().map(\.revision), [])
+        }
+    }
+
     func testProgressIsReportedPerMigration() async throws {
         try await ScratchDatabase.with(.sqlite) { db in
             let events = EventLog()

@@ -29,6 +29,10 @@ public protocol DatabaseConnection: Actor {
         _ body: @Sendable (any RowCursor) throws -> T
     ) async throws -> T
 
+    /// Runs statements in one transaction, rolled back at the first failure (see the default in
+    /// `DatabaseConnection+Batch.swift`; PostgreSQL pipelines it in one round trip).
+    func executeInTransaction(_ statements: [BatchStatement]) async throws -> [ExecutionResult]
+
     /// Starts a transaction. Throws `.misuse` when one is already open (use savepoints to nest).
     func begin() async throws
     func commit() async throws

@@ -119,7 +119,7 @@ extension PostgreSQLConnection {
     }
 
     /// True for command tags after which the database's types may differ.
-    private static func changesTypes(_ tag: String) -> Bool {
+    static func changesTypes(_ tag: String) -> Bool {
         for prefix in ["CREATE ", "ALTER ", "DROP "] where tag.hasPrefix(prefix) {
             let object = tag.dropFirst(prefix.count)
             return object == "TYPE" || object == "DOMAIN" || object == "EXTENSION" || object == "SCHEMA"

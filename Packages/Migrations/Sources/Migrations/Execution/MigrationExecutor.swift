@@ -15,8 +15,9 @@ struct MigrationExecutor: Sendable {
 
     var dialect: Dialect { connection.dialect }
 
-    /// Applies `migration`; returns its execution time in milliseconds.
-    func apply(_ migration: Migration, order: Int) async throws -> Int {
+    /// Applies `migration`; returns its execution time in milliseconds. Runs where the caller runs: called
+    /// inside `connection.perform`, a whole run stays on the connection's queue.
+    nonisolated(nonsending) func apply(_ migration: Migration, order: Int) async throws -> Int {
         let statements = try StatementSplitter(dialect: dialect).split(migration.upgradeSQL)
         let mode = ExecutionMode.choose(statements: statements,
                                         transactional: migration.transactional, dialect: dialect)
@@ -27,19 +28,19 @@ struct MigrationExecutor: Sendable {
         try Task.checkCancellation()
         switch mode {
         case .transactional:
-            return try await lock.inTransaction {
-                try await tool?.recordStart(migration, on: connection)
-                if !statements.isEmpty {
-                    do { try await connection.executeScript(migration.upgradeSQL) } catch {
-                        throw wrap(error, migration: migration, direction: .up, statement: nil, dirty: false)
-                    }
-                }
+            if dialect == .postgresql, tool == nil {
+                // Body, history row and COMMIT in one pipeline: one round trip for the whole migration.
                 var done = entry
-                done.executionTimeMs = milliseconds(since: started)
                 done.statementsApplied = statements.count
-                try await history.write(done, on: connection)
-                try await tool?.recordApplied(migration, executionTimeMs: done.executionTimeMs, user: user, on: connection)
-                return done.executionTimeMs
+                let batch = statements.map { BatchStatement($0.text) }
+                    + [history.writeStatement(done, timedSinceTransactionStart: true)]
+                do { _ = try await connection.executeInTransaction(batch) } catch {
+                    throw wrap(error, migration: migration, direction: .up, statement: nil, dirty: false)
+                }
+                return milliseconds(since: started)
+            }
+            return try await connection.perform { _ in
+                try await applyTransactional(migration, statements: statements, entry: entry, started: started)
             }
         case .statementByStatement:
             return try await lock.outsideTransaction {
@@ -56,7 +57,7 @@ struct MigrationExecutor: Sendable {
     }
 
     /// Undoes `migration`; `previous` is the newest migration that stays applied. Returns milliseconds.
-    func revert(_ migration: Migration, previous: Migration?) async throws -> Int {
+    nonisolated(nonsending) func revert(_ migration: Migration, previous: Migration?) async throws -> Int {
         guard let down = migration.downgradeSQL else {
             throw MigrationError(.irreversible, "migration \(migration.revision) has no downgrade SQL", revision: migration.revision)
         }
@@ -66,14 +67,16 @@ struct MigrationExecutor: Sendable {
         try Task.checkCancellation()
         switch mode {
         case .transactional:
-            return try await lock.inTransaction {
-                do { if !statements.isEmpty { try await connection.executeScript(down) } } catch {
+            if dialect == .postgresql, tool == nil {
+                let batch = statements.map { BatchStatement($0.text) } + [history.deleteStatement(revision: migration.revision)]
+                do { _ = try await connection.executeInTransaction(batch) } catch {
                     throw wrap(error, migration: migration, direction: .down, statement: nil, dirty: false)
                 }
-                let ms = milliseconds(since: started)
-                try await history.delete(revision: migration.revision, on: connection)
-                try await tool?.recordReverted(migration, previous: previous, user: user, executionTimeMs: ms, on: connection)
-                return ms
+                return milliseconds(since: started)
+            }
+            return try await connection.perform { _ in
+                try await revertTransactional(migration, down: down, statements: statements, previous: previous,
+                                              started: started)
             }
         case .statementByStatement:
             return try await lock.outsideTransaction {
@@ -83,6 +86,45 @@ struct MigrationExecutor: Sendable {
                 try await tool?.recordReverted(migration, previous: previous, user: user, executionTimeMs: ms, on: connection)
                 return ms
             }
+        }
+    }
+
+    /// The transactional unit of `apply` when it is not pipelined: the savepoint (SQLite) or transaction, the
+    /// other tool's bookkeeping, the body and the history row. Called on the connection's queue through
+    /// `perform`, it stays there: no thread hop per statement.
+    nonisolated(nonsending) private func applyTransactional(
+        _ migration: Migration, statements: [SQLStatement], entry: HistoryEntry, started: ContinuousClock.Instant
+    ) async throws -> Int {
+        try await lock.inTransaction {
+            try await tool?.recordStart(migration, on: connection)
+            if !statements.isEmpty {
+                do { try await connection.executeScript(migration.upgradeSQL) } catch {
+                    throw wrap(error, migration: migration, direction: .up, statement: nil, dirty: false)
+                }
+            }
+            var done = entry
+            done.executionTimeMs = milliseconds(since: started)
+            done.statementsApplied = statements.count
+            try await history.write(done, on: connection)
+            try await tool?.recordApplied(migration, executionTimeMs: done.executionTimeMs, user: user, on: connection)
+            return done.executionTimeMs
+        }
+    }
+
+    /// The transactional unit of `revert` when it is not pipelined, on the connection's queue like
+    /// `applyTransactional`.
+    nonisolated(nonsending) private func revertTransactional(
+        _ migration: Migration, down: String, statements: [SQLStatement], previous: Migration?,
+        started: ContinuousClock.Instant
+    ) async throws -> Int {
+        try await lock.inTransaction {
+            do { if !statements.isEmpty { try await connection.executeScript(down) } } catch {
+                throw wrap(error, migration: migration, direction: .down, statement: nil, dirty: false)
+            }
+            let ms = milliseconds(since: started)
+            try await history.delete(revision: migration.revision, on: connection)
+            try await tool?.recordReverted(migration, previous: previous, user: user, executionTimeMs: ms, on: connection)
+            return ms
         }
     }
 
@@ -110,7 +152,7 @@ struct MigrationExecutor: Sendable {
 
     /// Runs statements one at a time, recording progress after each; on failure or cancellation records the
     /// failing statement and throws a `MigrationError` with code `.dirty` or `.cancelled`.
-    private func runStatements(_ statements: [SQLStatement], from start: Int, of migration: Migration,
+    nonisolated(nonsending) private func runStatements(_ statements: [SQLStatement], from start: Int, of migration: Migration,
                                direction: MigrationDirection) async throws {
         if direction == .down {
             // The row stays while the rollback runs, marked as a rollback in progress.

@@ -22,11 +22,11 @@ struct HistoryTable: Sendable {
 
     var quoted: String { dialect.quote(name) }
 
-    func exists(on connection: any DatabaseConnection) async throws -> Bool {
+    nonisolated(nonsending) func exists(on connection: any DatabaseConnection) async throws -> Bool {
         try await TableCatalog.exists(name, on: connection)
     }
 
-    func create(on connection: any DatabaseConnection) async throws {
+    nonisolated(nonsending) func create(on connection: any DatabaseConnection) async throws {
         let text = dialect == .mysql ? "LONGTEXT" : "TEXT"
         _ = try await connection.execute("""
             CREATE TABLE IF NOT EXISTS \(quoted) (
@@ -49,7 +49,7 @@ struct HistoryTable: Sendable {
     }
 
     /// Every row, in the order they were applied. One query.
-    func read(on connection: any DatabaseConnection) async throws -> [HistoryEntry] {
+    nonisolated(nonsending) func read(on connection: any DatabaseConnection) async throws -> [HistoryEntry] {
         let result = try await connection.query("""
             SELECT revision, description, kind, checksum, applied_at, applied_by, execution_time_ms, success,
                    statements_applied, failed_statement, error_message, applied_order, source, direction
@@ -76,34 +76,59 @@ struct HistoryTable: Sendable {
     }
 
     /// The next `applied_order`.
-    func nextOrder(on connection: any DatabaseConnection) async throws -> Int {
+    nonisolated(nonsending) func nextOrder(on connection: any DatabaseConnection) async throws -> Int {
         (try await connection.scalar("SELECT MAX(applied_order) FROM \(quoted)")?.intValue ?? 0) + 1
     }
 
     /// Inserts or replaces the row for `entry.revision`.
-    func write(_ entry: HistoryEntry, on connection: any DatabaseConnection) async throws {
-        _ = try await connection.execute("DELETE FROM \(quoted) WHERE revision = ?", [.text(entry.revision)])
-        _ = try await connection.execute("""
-            INSERT INTO \(quoted) (revision, description, kind, checksum, applied_at, applied_by, execution_time_ms,
-                success, statements_applied, failed_statement, error_message, applied_order, source, direction)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [
-                .text(entry.revision), .text(String(entry.description.prefix(1000))), .text(entry.kind.rawValue),
-                .text(entry.checksum), .text(Timestamp.string(entry.appliedAt)), .text(String(entry.appliedBy.prefix(255))),
-                .integer(Int64(entry.executionTimeMs)), .integer(entry.success ? 1 : 0), .integer(Int64(entry.statementsApplied)),
-                entry.failedStatement.map { .text($0) } ?? .null, entry.errorMessage.map { .text($0) } ?? .null,
-                .integer(Int64(entry.appliedOrder)), .text(entry.source), .text(entry.direction.rawValue),
-            ])
+    nonisolated(nonsending) func write(_ entry: HistoryEntry, on connection: any DatabaseConnection) async throws {
+        let statement = writeStatement(entry)
+        _ = try await connection.execute(statement.sql, statement.arguments)
+    }
+
+    /// The statement `write` runs: one upsert keyed on `revision` (`ON CONFLICT` on PostgreSQL and SQLite,
+    /// `ON DUPLICATE KEY UPDATE` on MySQL/MariaDB), values bound.
+    ///
+    /// With `timedSinceTransactionStart` (PostgreSQL only), `execution_time_ms` is not bound but computed by
+    /// the server as the time since the transaction began (`clock_timestamp() - now()`), so the row can be
+    /// sent in the same pipeline as the migration it records.
+    func writeStatement(_ entry: HistoryEntry, timedSinceTransactionStart: Bool = false) -> BatchStatement {
+        let columns = ["revision", "description", "kind", "checksum", "applied_at", "applied_by", "execution_time_ms",
+                       "success", "statements_applied", "failed_statement", "error_message", "applied_order", "source",
+                       "direction"]
+        let serverTimed = timedSinceTransactionStart && dialect == .postgresql
+        let values = columns.map { column in
+            column == "execution_time_ms" && serverTimed
+                ? "CAST(FLOOR(EXTRACT(EPOCH FROM (clock_timestamp() - now())) * 1000) AS BIGINT)" : "?"
+        }
+        let updates = columns.dropFirst().map { column in
+            dialect == .mysql ? "\(column) = VALUES(\(column))" : "\(column) = excluded.\(column)"
+        }
+        let conflict = dialect == .mysql ? "ON DUPLICATE KEY UPDATE" : "ON CONFLICT (revision) DO UPDATE SET"
+        var arguments: [DatabaseValue] = [
+            .text(entry.revision), .text(String(entry.description.prefix(1000))), .text(entry.kind.rawValue),
+            .text(entry.checksum), .text(Timestamp.string(entry.appliedAt)), .text(String(entry.appliedBy.prefix(255))),
+        ]
+        if !serverTimed { arguments.append(.integer(Int64(entry.executionTimeMs))) }
+        arguments += [
+            .integer(entry.success ? 1 : 0), .integer(Int64(entry.statementsApplied)),
+            entry.failedStatement.map { .text($0) } ?? .null, entry.errorMessage.map { .text($0) } ?? .null,
+            .integer(Int64(entry.appliedOrder)), .text(entry.source), .text(entry.direction.rawValue),
+        ]
+        return BatchStatement(
+            "INSERT INTO \(quoted) (\(columns.joined(separator: ", "))) VALUES (\(values.joined(separator: ", "))) "
+            + conflict + " " + updates.joined(separator: ", "),
+            .positional(arguments))
     }
 
     /// Records that `count` statements of a running migration are done.
-    func recordProgress(revision: String, statementsApplied count: Int, on connection: any DatabaseConnection) async throws {
+    nonisolated(nonsending) func recordProgress(revision: String, statementsApplied count: Int, on connection: any DatabaseConnection) async throws {
         _ = try await connection.execute("UPDATE \(quoted) SET statements_applied = ? WHERE revision = ?",
                                          [.integer(Int64(count)), .text(revision)])
     }
 
     /// Marks a migration dirty with the statement that failed and why.
-    func recordFailure(revision: String, direction: MigrationDirection, statementsApplied count: Int, statement: String,
+    nonisolated(nonsending) func recordFailure(revision: String, direction: MigrationDirection, statementsApplied count: Int, statement: String,
                        error: String, on connection: any DatabaseConnection) async throws {
         _ = try await connection.execute("""
             UPDATE \(quoted) SET success = 0, direction = ?, statements_applied = ?, failed_statement = ?, error_message = ?
@@ -112,7 +137,7 @@ struct HistoryTable: Sendable {
     }
 
     /// Marks a migration complete.
-    func recordSuccess(revision: String, checksum: String, statementsApplied count: Int, executionTimeMs: Int,
+    nonisolated(nonsending) func recordSuccess(revision: String, checksum: String, statementsApplied count: Int, executionTimeMs: Int,
                        on connection: any DatabaseConnection) async throws {
         _ = try await connection.execute("""
             UPDATE \(quoted) SET success = 1, direction = 'up', checksum = ?, statements_applied = ?, execution_time_ms = ?,
@@ -121,12 +146,17 @@ struct HistoryTable: Sendable {
             """, [.text(checksum), .integer(Int64(count)), .integer(Int64(executionTimeMs)), .text(revision)])
     }
 
-    func updateChecksum(revision: String, checksum: String, on connection: any DatabaseConnection) async throws {
+    nonisolated(nonsending) func updateChecksum(revision: String, checksum: String, on connection: any DatabaseConnection) async throws {
         _ = try await connection.execute("UPDATE \(quoted) SET checksum = ? WHERE revision = ?", [.text(checksum), .text(revision)])
     }
 
-    func delete(revision: String, on connection: any DatabaseConnection) async throws {
-        _ = try await connection.execute("DELETE FROM \(quoted) WHERE revision = ?", [.text(revision)])
+    nonisolated(nonsending) func delete(revision: String, on connection: any DatabaseConnection) async throws {
+        let statement = deleteStatement(revision: revision)
+        _ = try await connection.execute(statement.sql, statement.arguments)
+    }
+
+    func deleteStatement(revision: String) -> BatchStatement {
+        BatchStatement("DELETE FROM \(quoted) WHERE revision = ?", [.text(revision)])
     }
 }
 

@@ -30,12 +30,12 @@ struct ToolHistory: Sendable {
 
     var quoted: String { dialect.quote(table) }
 
-    func exists(on connection: any DatabaseConnection) async throws -> Bool {
+    nonisolated(nonsending) func exists(on connection: any DatabaseConnection) async throws -> Bool {
         try await TableCatalog.exists(table, on: connection)
     }
 
     /// Creates the table as the tool creates it, if missing.
-    func create(on connection: any DatabaseConnection) async throws {
+    nonisolated(nonsending) func create(on connection: any DatabaseConnection) async throws {
         guard try await !exists(on: connection) else { return }
         switch format {
         case .golangMigrate:
@@ -80,7 +80,7 @@ struct ToolHistory: Sendable {
     }
 
     /// Reads the tool's view of which of `directory`'s migrations are applied. One query.
-    func read(on connection: any DatabaseConnection, directory: [Migration]) async throws -> ToolHistoryState {
+    nonisolated(nonsending) func read(on connection: any DatabaseConnection, directory: [Migration]) async throws -> ToolHistoryState {
         guard try await exists(on: connection) else { return ToolHistoryState() }
         var state = ToolHistoryState()
         let versioned = directory.filter { $0.kind != .repeatable }
@@ -145,13 +145,13 @@ struct ToolHistory: Sendable {
     }
 
     /// Before a migration's statements run (golang-migrate marks the version dirty first).
-    func recordStart(_ migration: Migration, on connection: any DatabaseConnection) async throws {
+    nonisolated(nonsending) func recordStart(_ migration: Migration, on connection: any DatabaseConnection) async throws {
         guard format == .golangMigrate, let version = Int64(migration.revision) else { return }
         try await setGolangVersion(version, dirty: true, on: connection)
     }
 
     /// After a migration's statements ran.
-    func recordApplied(_ migration: Migration, executionTimeMs: Int, user: String, on connection: any DatabaseConnection) async throws {
+    nonisolated(nonsending) func recordApplied(_ migration: Migration, executionTimeMs: Int, user: String, on connection: any DatabaseConnection) async throws {
         switch format {
         case .golangMigrate:
             guard let version = Int64(migration.revision) else { return }
@@ -174,7 +174,7 @@ struct ToolHistory: Sendable {
     }
 
     /// After a migration was undone; `previous` is the newest migration still applied.
-    func recordReverted(_ migration: Migration, previous: Migration?, user: String, executionTimeMs: Int,
+    nonisolated(nonsending) func recordReverted(_ migration: Migration, previous: Migration?, user: String, executionTimeMs: Int,
                         on connection: any DatabaseConnection) async throws {
         switch format {
         case .golangMigrate:
@@ -198,7 +198,7 @@ struct ToolHistory: Sendable {
     }
 
     /// `baseline`: the tool's own way of saying "the database is at `migration`".
-    func recordBaseline(_ migration: Migration, applied: [Migration], user: String, on connection: any DatabaseConnection) async throws {
+    nonisolated(nonsending) func recordBaseline(_ migration: Migration, applied: [Migration], user: String, on connection: any DatabaseConnection) async throws {
         switch format {
         case .flyway:
             try await insertFlywayRow(version: migration.revision, description: "<< Flyway Baseline >>", type: "BASELINE",
@@ -212,7 +212,7 @@ struct ToolHistory: Sendable {
     }
 
     /// Clears the tool's dirty marker once the toolkit's repair resolved it.
-    func clearDirty(current: Migration?, on connection: any DatabaseConnection) async throws {
+    nonisolated(nonsending) func clearDirty(current: Migration?, on connection: any DatabaseConnection) async throws {
         switch format {
         case .golangMigrate:
             if let current, let version = Int64(current.revision) {
@@ -229,12 +229,12 @@ struct ToolHistory: Sendable {
 
     // MARK: per tool
 
-    private func setGolangVersion(_ version: Int64, dirty: Bool, on connection: any DatabaseConnection) async throws {
+    private nonisolated(nonsending) func setGolangVersion(_ version: Int64, dirty: Bool, on connection: any DatabaseConnection) async throws {
         _ = try await connection.execute("DELETE FROM \(quoted)")
         _ = try await connection.execute("INSERT INTO \(quoted) (version, dirty) VALUES (?, ?)", [.integer(version), .bool(dirty)])
     }
 
-    private func setSingleVersion(_ version: String, on connection: any DatabaseConnection) async throws {
+    private nonisolated(nonsending) func setSingleVersion(_ version: String, on connection: any DatabaseConnection) async throws {
         // Counted rather than trusting rowsAffected: MariaDB reports changed rows, not matched ones.
         if (try await connection.scalar("SELECT COUNT(*) FROM \(quoted)")?.intValue ?? 0) > 0 {
             _ = try await connection.execute("UPDATE \(quoted) SET version = ?", [.text(version)])
@@ -243,7 +243,7 @@ struct ToolHistory: Sendable {
         }
     }
 
-    private func insertFlywayRow(version: String?, description: String, type: String, script: String, checksum: Int32?,
+    private nonisolated(nonsending) func insertFlywayRow(version: String?, description: String, type: String, script: String, checksum: Int32?,
                                  user: String, executionTimeMs: Int, success: Bool, on connection: any DatabaseConnection) async throws {
         let rank = (try await connection.scalar("SELECT MAX(installed_rank) FROM \(quoted)")?.intValue ?? 0) + 1
         _ = try await connection.execute("""

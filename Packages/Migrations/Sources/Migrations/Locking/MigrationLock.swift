@@ -69,7 +69,7 @@ struct MigrationLock: Sendable {
 
     /// Releases the lock. On SQLite this commits the work done under it. Errors are reported, not thrown:
     /// the session ending releases the lock anyway.
-    func release() async {
+    nonisolated(nonsending) func release() async {
         switch dialect {
         case .postgresql: _ = try? await connection.scalar("SELECT pg_advisory_unlock(?)", [.integer(advisoryKey)])
         case .mysql: _ = try? await connection.scalar("SELECT RELEASE_LOCK(?)", [.text(mysqlName)])
@@ -78,7 +78,9 @@ struct MigrationLock: Sendable {
     }
 
     /// Runs `body` in the migration's transaction: rolled back when it throws.
-    func inTransaction<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+    nonisolated(nonsending) func inTransaction<T: Sendable>(
+        _ body: nonisolated(nonsending) () async throws -> T
+    ) async throws -> T {
         if dialect == .sqlite {
             _ = try await connection.execute("SAVEPOINT dbm_migration")
             do {
@@ -112,7 +114,9 @@ struct MigrationLock: Sendable {
 
     /// Runs `body` outside any transaction (no-transaction migrations). On SQLite the lock's transaction is
     /// committed first and the lock taken again afterwards.
-    func outsideTransaction<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+    nonisolated(nonsending) func outsideTransaction<T: Sendable>(
+        _ body: nonisolated(nonsending) () async throws -> T
+    ) async throws -> T {
         guard dialect == .sqlite else { return try await body() }
         _ = try await connection.execute("COMMIT")
         let result: Result<T, any Error>
@@ -121,7 +125,7 @@ struct MigrationLock: Sendable {
         return try result.get()
     }
 
-    private func beginImmediate(until deadline: Date) async throws {
+    nonisolated(nonsending) private func beginImmediate(until deadline: Date) async throws {
         while true {
             do {
                 _ = try await connection.execute("BEGIN IMMEDIATE")

@@ -30,17 +30,21 @@ extension MigrationManager {
             }
             let pending = try state.pending(upTo: targetRevision)
             try checkOrder(state, pending: pending)
-            var order = try await executor.history.nextOrder(on: executor.connection)
-            var changes: [MigrationChange] = []
-            for (i, migration) in pending.enumerated() {
-                try Task.checkCancellation()
-                report(migration, .up, .started, i + 1, pending.count)
-                let ms = try await executor.apply(migration, order: order)
-                order += 1
-                report(migration, .up, .finished, i + 1, pending.count, ms)
-                var change = try plannedChange(migration, direction: .up)
-                change.executionTimeMs = ms
-                changes.append(change)
+            // The whole run on the connection's queue: no thread hop per migration or statement.
+            let changes = try await executor.connection.perform { _ in
+                var order = try await executor.history.nextOrder(on: executor.connection)
+                var changes: [MigrationChange] = []
+                for (i, migration) in pending.enumerated() {
+                    try Task.checkCancellation()
+                    report(migration, .up, .started, i + 1, pending.count)
+                    let ms = try await executor.apply(migration, order: order)
+                    order += 1
+                    report(migration, .up, .finished, i + 1, pending.count, ms)
+                    var change = try plannedChange(migration, direction: .up)
+                    change.executionTimeMs = ms
+                    changes.append(change)
+                }
+                return changes
             }
             let after = try await readState(directory: state.directory, on: executor.connection)
             let rollback = pending.isEmpty ? (after.current?.rollbackAvailable ?? false) : pending.allSatisfy(\.rollbackAvailable)
@@ -68,17 +72,21 @@ extension MigrationManager {
         }
         return try await withLockedState { state, executor in
             let revert = try revertPlan(state, targetRevision: targetRevision, steps: steps)
-            var remaining = state.applied
-            var changes: [MigrationChange] = []
-            for (i, migration) in revert.enumerated() {
-                try Task.checkCancellation()
-                remaining.removeAll { $0.revision == migration.revision }
-                report(migration, .down, .started, i + 1, revert.count)
-                let ms = try await executor.revert(migration, previous: remaining.last)
-                report(migration, .down, .finished, i + 1, revert.count, ms)
-                var change = try plannedChange(migration, direction: .down)
-                change.executionTimeMs = ms
-                changes.append(change)
+            let applied = state.applied
+            let changes = try await executor.connection.perform { _ in
+                var remaining = applied
+                var changes: [MigrationChange] = []
+                for (i, migration) in revert.enumerated() {
+                    try Task.checkCancellation()
+                    remaining.removeAll { $0.revision == migration.revision }
+                    report(migration, .down, .started, i + 1, revert.count)
+                    let ms = try await executor.revert(migration, previous: remaining.last)
+                    report(migration, .down, .finished, i + 1, revert.count, ms)
+                    var change = try plannedChange(migration, direction: .down)
+                    change.executionTimeMs = ms
+                    changes.append(change)
+                }
+                return changes
             }
             let after = try await readState(directory: state.directory, on: executor.connection)
             return result(direction, state: state, changes: changes, pendingAfter: try after.pending().count,
