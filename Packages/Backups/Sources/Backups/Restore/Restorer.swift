@@ -13,6 +13,8 @@ struct Restorer {
     let target: ConnectionConfiguration
     let jobs: Int
     let progress: ProgressReporter
+    /// How the restore ran where it matters to the caller (a table that fell back to INSERTs, and why).
+    let notes = RestoreNotes()
 
     /// Rows per INSERT are bounded by size, so a statement stays well under MariaDB's packet limit.
     static let batchBytes = 1 << 20
@@ -31,9 +33,12 @@ struct Restorer {
             for entry in manifest.entries where entry.kind == .preData {
                 try await runStatements(entry, reader: reader, connection: connection)
             }
+            // Largest tables first, so parallel workers finish together.
             let data = manifest.entries.filter { $0.kind == .tableData }
+                .sorted { $0.chunks.reduce(0) { $0 + $1.size } > $1.chunks.reduce(0) { $0 + $1.size } }
+            let mysqlContext = target.dialect == .mysql ? try await MySQLLoadContext.prepare(connection, notes: notes) : nil
             progress.phase("data", total: data.count)
-            try await loadData(data, reader: reader, first: connection)
+            try await loadData(data, reader: reader, first: connection, mysql: mysqlContext)
             progress.phase("post_data")
             for entry in manifest.entries where entry.kind == .postData {
                 try await runStatements(entry, reader: reader, connection: connection)
@@ -65,7 +70,10 @@ struct Restorer {
 
     /// A connection with the session settings a restore needs.
     private func open() async throws -> any DatabaseConnection {
-        let connection = try await Database.connect(target)
+        // MariaDB connections may stream rows with LOAD DATA LOCAL (from memory; no file is ever read).
+        let connection: any DatabaseConnection = target.dialect == .mysql
+            ? try await MySQLConnection.connect(target, localInfileStreams: true)
+            : try await Database.connect(target)
         for statement in Self.sessionSetup(target.dialect) { _ = try await connection.execute(statement) }
         if target.dialect == .sqlite { try await connection.begin() }
         return connection
@@ -118,9 +126,10 @@ struct Restorer {
         }
     }
 
-    private func loadData(_ entries: [Manifest.Entry], reader: ChunkReader, first: any DatabaseConnection) async throws {
+    private func loadData(_ entries: [Manifest.Entry], reader: ChunkReader, first: any DatabaseConnection,
+                          mysql: MySQLLoadContext?) async throws {
         if target.dialect == .sqlite || jobs <= 1 || entries.count <= 1 {
-            for entry in entries { try await loadTable(entry, reader: reader, connection: first) }
+            for entry in entries { try await loadTable(entry, reader: reader, connection: first, mysql: mysql) }
             return
         }
         let queue = WorkQueue(entries)
@@ -129,7 +138,7 @@ struct Restorer {
                 group.addTask {
                     let connection = worker == 0 ? first : try await open()
                     do {
-                        while let entry = queue.next() { try await loadTable(entry, reader: reader, connection: connection) }
+                        while let entry = queue.next() { try await loadTable(entry, reader: reader, connection: connection, mysql: mysql) }
                     } catch {
                         if worker != 0 { await connection.close() }
                         throw error
@@ -141,8 +150,11 @@ struct Restorer {
         }
     }
 
-    /// Loads one table's rows in INSERT statements of about a megabyte, inside one transaction.
-    private func loadTable(_ entry: Manifest.Entry, reader: ChunkReader, connection: any DatabaseConnection) async throws {
+    /// Loads one table's rows inside one transaction: PostgreSQL with `COPY FROM STDIN`, MariaDB with
+    /// `LOAD DATA LOCAL INFILE` where it loads exactly, otherwise (and on SQLite) in INSERT statements of
+    /// about a megabyte.
+    private func loadTable(_ entry: Manifest.Entry, reader: ChunkReader, connection: any DatabaseConnection,
+                           mysql: MySQLLoadContext?) async throws {
         if let copy = entry.copyStatement {
             guard let postgres = connection as? PostgreSQLConnection else {
                 throw BackupError(.invalidArgument, "COPY data restores only into PostgreSQL")
@@ -159,6 +171,11 @@ struct Restorer {
             return
         }
         guard let prefix = entry.insertPrefix else { return }
+        if let mysql, let connection = connection as? MySQLConnection,
+           let plan = mysql.plan(for: entry, insertPrefix: prefix, notes: notes),
+           try await loadWithLoadData(entry, plan: plan, reader: reader, connection: connection, context: mysql) {
+            return
+        }
         let prefixBytes = Array(prefix.utf8)
         var batch = [UInt8]()
         var rows: Int64 = 0
