@@ -37,11 +37,16 @@ struct Restorer {
             let data = manifest.entries.filter { $0.kind == .tableData }
                 .sorted { $0.chunks.reduce(0) { $0 + $1.size } > $1.chunks.reduce(0) { $0 + $1.size } }
             let mysqlContext = target.dialect == .mysql ? try await MySQLLoadContext.prepare(connection, notes: notes) : nil
+            let freezable = target.dialect == .postgresql ? try await Self.freezableTables(connection) : [:]
             progress.phase("data", total: data.count)
-            try await loadData(data, reader: reader, first: connection, mysql: mysqlContext)
+            try await loadData(data, reader: reader, first: connection, mysql: mysqlContext, freezable: freezable)
             progress.phase("post_data")
             for entry in manifest.entries where entry.kind == .postData {
-                try await runStatements(entry, reader: reader, connection: connection)
+                if target.dialect == .postgresql && jobs > 1 {
+                    try await runPostDataInParallel(entry, reader: reader, first: connection)
+                } else {
+                    try await runStatements(entry, reader: reader, connection: connection)
+                }
             }
             if target.dialect == .sqlite { try await connection.commit() }
         } catch {
@@ -69,7 +74,7 @@ struct Restorer {
     }
 
     /// A connection with the session settings a restore needs.
-    private func open() async throws -> any DatabaseConnection {
+    func open() async throws -> any DatabaseConnection {
         // MariaDB connections may stream rows with LOAD DATA LOCAL (from memory; no file is ever read).
         let connection: any DatabaseConnection = target.dialect == .mysql
             ? try await MySQLConnection.connect(target, localInfileStreams: true)
@@ -108,6 +113,11 @@ struct Restorer {
     private func runStatements(_ entry: Manifest.Entry, reader: ChunkReader, connection: any DatabaseConnection) async throws {
         var statements = [String]()
         try reader.frames(of: entry) { frame in statements.append(String(decoding: frame.text, as: UTF8.self)) }
+        try await runPending(statements, connection: connection)
+    }
+
+    /// Runs statements in order; the ones that fail are retried after the rest until no more succeed.
+    func runPending(_ statements: [String], connection: any DatabaseConnection) async throws {
         var pending = statements
         while !pending.isEmpty {
             try Task.checkCancellation()
@@ -127,9 +137,9 @@ struct Restorer {
     }
 
     private func loadData(_ entries: [Manifest.Entry], reader: ChunkReader, first: any DatabaseConnection,
-                          mysql: MySQLLoadContext?) async throws {
+                          mysql: MySQLLoadContext?, freezable: [String: String]) async throws {
         if target.dialect == .sqlite || jobs <= 1 || entries.count <= 1 {
-            for entry in entries { try await loadTable(entry, reader: reader, connection: first, mysql: mysql) }
+            for entry in entries { try await loadTable(entry, reader: reader, connection: first, mysql: mysql, freezable: freezable) }
             return
         }
         let queue = WorkQueue(entries)
@@ -138,7 +148,7 @@ struct Restorer {
                 group.addTask {
                     let connection = worker == 0 ? first : try await open()
                     do {
-                        while let entry = queue.next() { try await loadTable(entry, reader: reader, connection: connection, mysql: mysql) }
+                        while let entry = queue.next() { try await loadTable(entry, reader: reader, connection: connection, mysql: mysql, freezable: freezable) }
                     } catch {
                         if worker != 0 { await connection.close() }
                         throw error
@@ -154,20 +164,12 @@ struct Restorer {
     /// `LOAD DATA LOCAL INFILE` where it loads exactly, otherwise (and on SQLite) in INSERT statements of
     /// about a megabyte.
     private func loadTable(_ entry: Manifest.Entry, reader: ChunkReader, connection: any DatabaseConnection,
-                           mysql: MySQLLoadContext?) async throws {
+                           mysql: MySQLLoadContext?, freezable: [String: String]) async throws {
         if let copy = entry.copyStatement {
             guard let postgres = connection as? PostgreSQLConnection else {
                 throw BackupError(.invalidArgument, "COPY data restores only into PostgreSQL")
             }
-            try await postgres.begin()
-            do {
-                let rows = try await postgres.copyIn(copy, CopyFeed(entry: entry, reader: reader).next)
-                try await postgres.commit()
-                progress.tableDone(name: entry.name, rows: rows, bytes: 0)
-            } catch {
-                try? await postgres.rollback()
-                throw error
-            }
+            try await copyTable(entry, copy: copy, connection: postgres, freezable: freezable)
             return
         }
         guard let prefix = entry.insertPrefix else { return }
