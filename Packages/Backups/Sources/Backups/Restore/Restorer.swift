@@ -10,11 +10,13 @@ import Synchronization
 struct Restorer {
     let backup: StoredBackup
     let key: BackupKey?
-    let target: ConnectionConfiguration
+    var target: ConnectionConfiguration
     let jobs: Int
     let progress: ProgressReporter
     /// How the restore ran where it matters to the caller (a table that fell back to INSERTs, and why).
     let notes = RestoreNotes()
+    /// True while building a SQLite restore in a new staging file (see `SQLiteStaging`): no journal, no syncs.
+    var buildsSQLiteFile = false
 
     /// Rows per INSERT are bounded by size, so a statement stays well under MariaDB's packet limit.
     static let batchBytes = 1 << 20
@@ -25,6 +27,23 @@ struct Restorer {
             throw BackupError(.invalidArgument, "backup \(manifest.id) is of a \(manifest.engine) database; it cannot be restored into \(target.dialect.rawValue)")
         }
         try await prepareTarget()
+        // A SQLite restore into a new file is built beside it and renamed into place when complete.
+        guard target.dialect == .sqlite, let staging = SQLiteStaging(target: target.database) else { return try await restore() }
+        var building = self
+        building.target = target.with(database: staging.buildPath)
+        building.buildsSQLiteFile = true
+        do {
+            let tables = try await building.restore()
+            try staging.commit()
+            return tables
+        } catch {
+            staging.discard()
+            throw error
+        }
+    }
+
+    private func restore() async throws -> [Manifest.TableSummary] {
+        let manifest = backup.manifest
         let reader = backup.reader(key: key)
         let connection = try await open()
         do {
@@ -80,6 +99,13 @@ struct Restorer {
             ? try await MySQLConnection.connect(target, localInfileStreams: true)
             : try await Database.connect(target)
         for statement in Self.sessionSetup(target.dialect) { _ = try await connection.execute(statement) }
+        if buildsSQLiteFile {
+            // A file nobody else sees until it is complete: a crash leaves only a staging file to delete.
+            for pragma in ["PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF", "PRAGMA locking_mode = EXCLUSIVE",
+                           "PRAGMA cache_size = -32768"] {
+                _ = try await connection.execute(pragma)
+            }
+        }
         if target.dialect == .sqlite { try await connection.begin() }
         return connection
     }
