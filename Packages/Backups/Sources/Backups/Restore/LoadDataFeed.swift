@@ -18,21 +18,18 @@ final class LoadDataFeed: Sendable {
     }
 
     private struct State {
-        var chunkIndex = 0
         var frames = FrameReader()
         var finished = false
         var rows: Int64 = 0
     }
 
-    private let entry: Manifest.Entry
-    private let reader: ChunkReader
+    private let chunks: ChunkPrefetcher
     private let modes: [MySQLLoadPlan.ColumnMode]
     private let state = Mutex(State())
     static let blockSize = 256 * 1024
 
     init(entry: Manifest.Entry, reader: ChunkReader, plan: MySQLLoadPlan) {
-        self.entry = entry
-        self.reader = reader
+        chunks = ChunkPrefetcher(chunks: entry.chunks, reader: reader)
         self.modes = plan.columns.map(\.mode)
     }
 
@@ -49,14 +46,12 @@ final class LoadDataFeed: Sendable {
             var block = [UInt8]()
             block.reserveCapacity(Self.blockSize + 128 * 1024)
             while block.count < Self.blockSize {
-                guard state.chunkIndex < entry.chunks.count else {
+                if Task.isCancelled { throw CancellationError() }
+                guard let bytes = try chunks.next() else {
                     try state.frames.finish()
                     state.finished = true
                     break
                 }
-                if Task.isCancelled { throw CancellationError() }
-                let bytes = try reader.read(entry.chunks[state.chunkIndex])
-                state.chunkIndex += 1
                 for frame in try state.frames.feed(bytes) where frame.kind == .row {
                     try frame.text.withUnsafeBufferPointer { try Self.appendLine(row: $0, modes: modes, to: &block) }
                     state.rows += 1

@@ -99,6 +99,10 @@ struct Restorer {
             ? try await MySQLConnection.connect(target, localInfileStreams: true)
             : try await Database.connect(target)
         for statement in Self.sessionSetup(target.dialect) { _ = try await connection.execute(statement) }
+        if target.dialect == .postgresql {
+            // Index and constraint builds after the data sort in memory rather than in temporary files.
+            _ = try await connection.execute("SET maintenance_work_mem = '256MB'")
+        }
         if buildsSQLiteFile {
             // A file nobody else sees until it is complete: a crash leaves only a staging file to delete.
             for pragma in ["PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF", "PRAGMA locking_mode = EXCLUSIVE",
@@ -211,9 +215,10 @@ struct Restorer {
         if inTransaction { try await connection.begin() }
         do {
             var frameReader = FrameReader()
-            for chunk in entry.chunks {
+            let chunks = ChunkPrefetcher(chunks: entry.chunks, reader: reader)
+            while let bytes = try chunks.next() {
                 try Task.checkCancellation()
-                let frames = try frameReader.feed(try reader.read(chunk))
+                let frames = try frameReader.feed(bytes)
                 for frame in frames where frame.kind == .row {
                     if batch.isEmpty { batch = prefixBytes } else { batch.append(0x2C) }
                     batch.append(contentsOf: frame.text)
