@@ -6,6 +6,9 @@ import Synchronization
 ///
 /// At most `depth` chunks wait in memory. `next` returns them in order; a read error is returned at its
 /// place in the sequence. `stop` (also called on deinit) ends the background work early.
+///
+/// - Important: `next` blocks until the chunk is read; call it from a connection's own queue (COPY and
+///   LOAD DATA feeds), and `nextWaiting` from async code.
 final class ChunkPrefetcher: Sendable {
     private struct State {
         var ready: [Result<[UInt8], BackupError>] = []
@@ -53,6 +56,16 @@ final class ChunkPrefetcher: Sendable {
         taken.add(1, ordering: .relaxed)
         let result = shared.state.withLock { $0.ready.removeFirst() }
         shared.free.signal()
+        return try result.get()
+    }
+
+    /// `next()` for async callers: waits on a Dispatch thread, never blocking Swift's cooperative pool.
+    func nextWaiting() async throws(BackupError) -> [UInt8]? {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<[UInt8]?, BackupError>, Never>) in
+            DispatchQueue.global(qos: .userInitiated).async {
+                continuation.resume(returning: Result { () throws(BackupError) -> [UInt8]? in try self.next() })
+            }
+        }
         return try result.get()
     }
 

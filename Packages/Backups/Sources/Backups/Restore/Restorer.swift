@@ -216,7 +216,7 @@ struct Restorer {
         do {
             var frameReader = FrameReader()
             let chunks = ChunkPrefetcher(chunks: entry.chunks, reader: reader)
-            while let bytes = try chunks.next() {
+            while let bytes = try await chunks.nextWaiting() {
                 try Task.checkCancellation()
                 let frames = try frameReader.feed(bytes)
                 for frame in frames where frame.kind == .row {
