@@ -12,12 +12,12 @@ final class CopyFeed: Sendable {
         var finished = false
     }
 
-    private let chunks: ChunkPrefetcher
+    private let chunks: ReadAhead
     private let state = Mutex(State())
     static let blockSize = 256 * 1024
 
     init(entry: Manifest.Entry, reader: ChunkReader) {
-        chunks = ChunkPrefetcher(chunks: entry.chunks, reader: reader)
+        chunks = ReadAhead(chunks: entry.chunks, reader: reader)
     }
 
     /// The next block of COPY text data (whole rows, each ending with a newline), or `nil` at the end.

@@ -23,13 +23,13 @@ final class LoadDataFeed: Sendable {
         var rows: Int64 = 0
     }
 
-    private let chunks: ChunkPrefetcher
+    private let chunks: ReadAhead
     private let modes: [MySQLLoadPlan.ColumnMode]
     private let state = Mutex(State())
     static let blockSize = 256 * 1024
 
     init(entry: Manifest.Entry, reader: ChunkReader, plan: MySQLLoadPlan) {
-        chunks = ChunkPrefetcher(chunks: entry.chunks, reader: reader)
+        chunks = ReadAhead(chunks: entry.chunks, reader: reader)
         self.modes = plan.columns.map(\.mode)
     }
 

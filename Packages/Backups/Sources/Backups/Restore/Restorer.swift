@@ -215,7 +215,7 @@ struct Restorer {
         if inTransaction { try await connection.begin() }
         do {
             var frameReader = FrameReader()
-            let chunks = ChunkPrefetcher(chunks: entry.chunks, reader: reader)
+            let chunks = ReadAhead(chunks: entry.chunks, reader: reader)
             while let bytes = try await chunks.nextWaiting() {
                 try Task.checkCancellation()
                 let frames = try frameReader.feed(bytes)
