@@ -63,9 +63,7 @@ extension Restorer {
         let feed = LoadDataFeed(entry: entry, reader: reader, plan: plan)
         let outcome: LoadDataResult
         do {
-            // Rows are converted on a background thread, a few blocks ahead of what the server has read.
-            let blocks = ReadAhead(feed.next)
-            outcome = try await connection.loadDataLocal(plan.statement) { try blocks.next() }
+            outcome = try await connection.loadDataLocal(plan.statement, feed.next)
         } catch let error as LoadDataFeed.Unconvertible {
             try await connection.rollback()
             notes.add("table \(entry.name): \(error.description), so it was loaded with INSERT statements")

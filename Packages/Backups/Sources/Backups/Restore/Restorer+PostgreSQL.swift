@@ -32,9 +32,7 @@ extension Restorer {
         try await connection.begin()
         do {
             if let truncate { _ = try await connection.execute(truncate) }
-            // Rows are framed into COPY blocks on a background thread, a few blocks ahead of the server.
-            let blocks = ReadAhead(CopyFeed(entry: entry, reader: backup.reader(key: key)).next)
-            let rows = try await connection.copyIn(statement) { try blocks.next() }
+            let rows = try await connection.copyIn(statement, CopyFeed(entry: entry, reader: backup.reader(key: key)).next)
             try await connection.commit()
             progress.tableDone(name: entry.name, rows: rows, bytes: 0)
         } catch {
