@@ -139,8 +139,8 @@ public struct RestoreResult: Sendable, Codable, Hashable {
     public var tablesRestored: Int
     public var rowsRestored: Int64
     public var executionTime: Double
-    /// How the restore ran where it matters (a MariaDB table loaded with INSERTs instead of `LOAD DATA`,
-    /// and why); absent when there is nothing to say.
+    /// How the restore ran where it matters (a MariaDB table loaded with INSERTs instead of `LOAD DATA`, a
+    /// PostgreSQL table loaded without `COPY FREEZE`, and why); absent when there is nothing to say.
     public var notes: [String]?
 
     enum CodingKeys: String, CodingKey {

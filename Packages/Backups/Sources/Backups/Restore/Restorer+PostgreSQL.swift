@@ -21,18 +21,25 @@ extension Restorer {
     }
 
     /// Loads a table's `D` rows with `COPY FROM STDIN` inside one transaction; `FREEZE` after a `TRUNCATE`
-    /// of the (empty, just created) table when it is a plain table.
+    /// of the (empty, just created) table when it is a plain table. Should the server refuse `FREEZE`, the
+    /// table is loaded again with a plain COPY.
     func copyTable(_ entry: Manifest.Entry, copy: String, connection: PostgreSQLConnection, freezable: [String: String]) async throws {
-        var statement = copy
-        var truncate: String?
         if let qualified = freezable[entry.name], copy.hasPrefix("COPY \(qualified) ("), copy.hasSuffix(" FROM STDIN") {
-            truncate = "TRUNCATE ONLY \(qualified)"
-            statement = copy + " WITH (FREEZE)"
+            do {
+                try await copyTable(entry, copy: copy + " WITH (FREEZE)", truncate: "TRUNCATE ONLY \(qualified)", connection: connection)
+                return
+            } catch let error as DatabaseError where error.code != .cancelled && error.code != .connectionLost {
+                notes.add("table \(entry.name): COPY FREEZE was refused (\(error.message)), so it was loaded with a plain COPY")
+            }
         }
+        try await copyTable(entry, copy: copy, truncate: nil, connection: connection)
+    }
+
+    private func copyTable(_ entry: Manifest.Entry, copy: String, truncate: String?, connection: PostgreSQLConnection) async throws {
         try await connection.begin()
         do {
             if let truncate { _ = try await connection.execute(truncate) }
-            let rows = try await connection.copyIn(statement, CopyFeed(entry: entry, reader: backup.reader(key: key)).next)
+            let rows = try await connection.copyIn(copy, CopyFeed(entry: entry, reader: backup.reader(key: key)).next)
             try await connection.commit()
             progress.tableDone(name: entry.name, rows: rows, bytes: 0)
         } catch {
