@@ -105,8 +105,8 @@ struct Restorer {
         }
         if buildsSQLiteFile {
             // A file nobody else sees until it is complete: a crash leaves only a staging file to delete.
-            for pragma in ["PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF", "PRAGMA locking_mode = EXCLUSIVE",
-                           "PRAGMA cache_size = -32768"] {
+            // The page cache stays at SQLite's default: rows arrive in rowid order, and peak memory must stay low.
+            for pragma in ["PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF", "PRAGMA locking_mode = EXCLUSIVE"] {
                 _ = try await connection.execute(pragma)
             }
         }
