@@ -7,13 +7,16 @@ import Foundation
 final class EngineBench: Sendable {
     let base: ConnectionConfiguration
     let megabytes: Int
+    /// How many times the dbm restore runs (each into a fresh target); the fastest is reported.
+    let restoreRuns: Int
     let work: URL
     let source: ConnectionConfiguration
     let targets: [ConnectionConfiguration]
 
-    init(base: ConnectionConfiguration, megabytes: Int, work: URL) {
+    init(base: ConnectionConfiguration, megabytes: Int, restoreRuns: Int = 1, work: URL) {
         self.base = base
         self.megabytes = megabytes
+        self.restoreRuns = max(1, restoreRuns)
         self.work = work
         let suffix = "\(getpid())"
         if base.dialect == .sqlite {
@@ -42,9 +45,20 @@ final class EngineBench: Sendable {
         let (full, backupTime) = try await Measure.time {
             try await manager.createBackup(of: source, params: CreateBackupParams(databaseName: "bench"))
         }
-        let (_, restoreTime) = try await Measure.time {
-            try await manager.restoreBackup(RestoreBackupParams(backupPath: full.filePath, targetDatabase: targets[0].url))
+        var restoreTimes = [Double]()
+        for run in 0..<restoreRuns {
+            let target = run == 0 ? targets[0] : targets[0].with(database: targets[0].database + "_\(run)")
+            let (_, seconds) = try await Measure.time {
+                try await manager.restoreBackup(RestoreBackupParams(backupPath: full.filePath, targetDatabase: target.url))
+            }
+            restoreTimes.append(seconds)
+            if run > 0 {
+                if base.dialect == .sqlite { try? FileManager.default.removeItem(atPath: target.database) }
+                else { try? await driver.dropDatabase(target.database, ifExists: true, on: admin) }
+            }
         }
+        let restoreTime = restoreTimes.min() ?? 0
+        if restoreRuns > 1 { print("dbm restore runs: " + restoreTimes.map(Measure.seconds).joined(separator: ", ") + " (fastest reported)") }
         let zstdManager = BackupManager(defaults: BackupConfig(destination: work.appendingPathComponent("dbm-zstd").path, compression: .zstd))
         let (zstd, zstdTime) = try await Measure.time {
             try await zstdManager.createBackup(of: source, params: CreateBackupParams(databaseName: "bench"))

@@ -4,22 +4,24 @@ import Foundation
 
 // BackupsBench: dbm backups next to the engines' own tools on a generated database.
 //
-//   swift run -c release BackupsBench [--size-mb 200] [--engine all|postgresql|mysql|sqlite]
+//   swift run -c release BackupsBench [--size-mb 200] [--engine all|postgresql|mysql|sqlite] [--restore-runs 1]
 //
 // PostgreSQL and MariaDB come from DBM_TEST_POSTGRES_URL / DBM_TEST_MYSQL_URL (scratch databases are
 // created and dropped). Prints times, sizes, ratios against the best reference, and peak memory.
 
 var sizeMB = 200
+var restoreRuns = 1
 var engines: [Dialect] = [.sqlite, .postgresql, .mysql]
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
     case "--size-mb": sizeMB = Int(arguments.next() ?? "") ?? sizeMB
+    case "--restore-runs": restoreRuns = Int(arguments.next() ?? "") ?? restoreRuns
     case "--engine":
         let name = arguments.next() ?? "all"
         if name != "all" { engines = [Dialect(rawValue: name) ?? .sqlite] }
     default:
-        print("usage: BackupsBench [--size-mb N] [--engine all|postgresql|mysql|sqlite]")
+        print("usage: BackupsBench [--size-mb N] [--engine all|postgresql|mysql|sqlite] [--restore-runs N]")
         exit(2)
     }
 }
@@ -41,7 +43,7 @@ for dialect in engines {
         guard let url = environment["DBM_TEST_MYSQL_URL"] else { print("\nmysql: skipped (DBM_TEST_MYSQL_URL unset)"); continue }
         base = try ConnectionConfiguration(url: url)
     }
-    let run = EngineBench(base: base, megabytes: sizeMB, work: work.appendingPathComponent(dialect.rawValue))
+    let run = EngineBench(base: base, megabytes: sizeMB, restoreRuns: restoreRuns, work: work.appendingPathComponent(dialect.rawValue))
     do {
         try await run.run()
     } catch {

@@ -94,7 +94,8 @@ public struct BackupManager: Sendable {
         }
         return RestoreResult(success: true, backupID: backup.manifest.id, targetDatabase: target.redactedURL,
                              tablesRestored: tables.count, rowsRestored: tables.reduce(0) { $0 + $1.rowCount },
-                             executionTime: Date().timeIntervalSince(started))
+                             executionTime: Date().timeIntervalSince(started),
+                             notes: restorer.notes.all.isEmpty ? nil : restorer.notes.all)
     }
 
     // MARK: - list_backups

@@ -139,9 +139,12 @@ public struct RestoreResult: Sendable, Codable, Hashable {
     public var tablesRestored: Int
     public var rowsRestored: Int64
     public var executionTime: Double
+    /// How the restore ran where it matters (a MariaDB table loaded with INSERTs instead of `LOAD DATA`, a
+    /// PostgreSQL table loaded without `COPY FREEZE`, and why); absent when there is nothing to say.
+    public var notes: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case success
+        case success, notes
         case backupID = "backup_id"
         case targetDatabase = "target_database"
         case tablesRestored = "tables_restored"

@@ -8,19 +8,16 @@ import Synchronization
 /// to satisfy `Sendable`.
 final class CopyFeed: Sendable {
     private struct State {
-        var chunkIndex = 0
         var frames = FrameReader()
         var finished = false
     }
 
-    private let entry: Manifest.Entry
-    private let reader: ChunkReader
+    private let chunks: ReadAhead
     private let state = Mutex(State())
     static let blockSize = 256 * 1024
 
     init(entry: Manifest.Entry, reader: ChunkReader) {
-        self.entry = entry
-        self.reader = reader
+        chunks = ReadAhead(chunks: entry.chunks, reader: reader)
     }
 
     /// The next block of COPY text data (whole rows, each ending with a newline), or `nil` at the end.
@@ -32,14 +29,12 @@ final class CopyFeed: Sendable {
             guard !state.finished else { return nil }
             var block = [UInt8]()
             while block.count < Self.blockSize {
-                guard state.chunkIndex < entry.chunks.count else {
+                if Task.isCancelled { throw CancellationError() }
+                guard let bytes = try chunks.next() else {
                     try state.frames.finish()
                     state.finished = true
                     break
                 }
-                if Task.isCancelled { throw CancellationError() }
-                let bytes = try reader.read(entry.chunks[state.chunkIndex])
-                state.chunkIndex += 1
                 for frame in try state.frames.feed(bytes) where frame.kind == .copyRow {
                     block.append(contentsOf: frame.text)
                     block.append(0x0A)

@@ -10,9 +10,13 @@ import Synchronization
 struct Restorer {
     let backup: StoredBackup
     let key: BackupKey?
-    let target: ConnectionConfiguration
+    var target: ConnectionConfiguration
     let jobs: Int
     let progress: ProgressReporter
+    /// How the restore ran where it matters to the caller (a table that fell back to INSERTs, and why).
+    let notes = RestoreNotes()
+    /// True while building a SQLite restore in a new staging file (see `SQLiteStaging`): no journal, no syncs.
+    var buildsSQLiteFile = false
 
     /// Rows per INSERT are bounded by size, so a statement stays well under MariaDB's packet limit.
     static let batchBytes = 1 << 20
@@ -23,6 +27,23 @@ struct Restorer {
             throw BackupError(.invalidArgument, "backup \(manifest.id) is of a \(manifest.engine) database; it cannot be restored into \(target.dialect.rawValue)")
         }
         try await prepareTarget()
+        // A SQLite restore into a new file is built beside it and renamed into place when complete.
+        guard target.dialect == .sqlite, let staging = SQLiteStaging(target: target.database) else { return try await restore() }
+        var building = self
+        building.target = target.with(database: staging.buildPath)
+        building.buildsSQLiteFile = true
+        do {
+            let tables = try await building.restore()
+            try staging.commit()
+            return tables
+        } catch {
+            staging.discard()
+            throw error
+        }
+    }
+
+    private func restore() async throws -> [Manifest.TableSummary] {
+        let manifest = backup.manifest
         let reader = backup.reader(key: key)
         let connection = try await open()
         do {
@@ -31,12 +52,20 @@ struct Restorer {
             for entry in manifest.entries where entry.kind == .preData {
                 try await runStatements(entry, reader: reader, connection: connection)
             }
+            // Largest tables first, so parallel workers finish together.
             let data = manifest.entries.filter { $0.kind == .tableData }
+                .sorted { $0.chunks.reduce(0) { $0 + $1.size } > $1.chunks.reduce(0) { $0 + $1.size } }
+            let mysqlContext = target.dialect == .mysql ? try await MySQLLoadContext.prepare(connection, notes: notes) : nil
+            let freezable = target.dialect == .postgresql ? try await Self.freezableTables(connection) : [:]
             progress.phase("data", total: data.count)
-            try await loadData(data, reader: reader, first: connection)
+            try await loadData(data, reader: reader, first: connection, mysql: mysqlContext, freezable: freezable)
             progress.phase("post_data")
             for entry in manifest.entries where entry.kind == .postData {
-                try await runStatements(entry, reader: reader, connection: connection)
+                if target.dialect == .postgresql && jobs > 1 {
+                    try await runPostDataInParallel(entry, reader: reader, first: connection)
+                } else {
+                    try await runStatements(entry, reader: reader, connection: connection)
+                }
             }
             if target.dialect == .sqlite { try await connection.commit() }
         } catch {
@@ -64,9 +93,23 @@ struct Restorer {
     }
 
     /// A connection with the session settings a restore needs.
-    private func open() async throws -> any DatabaseConnection {
-        let connection = try await Database.connect(target)
+    func open() async throws -> any DatabaseConnection {
+        // MariaDB connections may stream rows with LOAD DATA LOCAL (from memory; no file is ever read).
+        let connection: any DatabaseConnection = target.dialect == .mysql
+            ? try await MySQLConnection.connect(target, localInfileStreams: true)
+            : try await Database.connect(target)
         for statement in Self.sessionSetup(target.dialect) { _ = try await connection.execute(statement) }
+        if target.dialect == .postgresql {
+            // Index and constraint builds after the data sort in memory rather than in temporary files.
+            _ = try await connection.execute("SET maintenance_work_mem = '256MB'")
+        }
+        if buildsSQLiteFile {
+            // A file nobody else sees until it is complete: a crash leaves only a staging file to delete.
+            // The page cache stays at SQLite's default: rows arrive in rowid order, and peak memory must stay low.
+            for pragma in ["PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF", "PRAGMA locking_mode = EXCLUSIVE"] {
+                _ = try await connection.execute(pragma)
+            }
+        }
         if target.dialect == .sqlite { try await connection.begin() }
         return connection
     }
@@ -100,6 +143,11 @@ struct Restorer {
     private func runStatements(_ entry: Manifest.Entry, reader: ChunkReader, connection: any DatabaseConnection) async throws {
         var statements = [String]()
         try reader.frames(of: entry) { frame in statements.append(String(decoding: frame.text, as: UTF8.self)) }
+        try await runPending(statements, connection: connection)
+    }
+
+    /// Runs statements in order; the ones that fail are retried after the rest until no more succeed.
+    func runPending(_ statements: [String], connection: any DatabaseConnection) async throws {
         var pending = statements
         while !pending.isEmpty {
             try Task.checkCancellation()
@@ -118,9 +166,10 @@ struct Restorer {
         }
     }
 
-    private func loadData(_ entries: [Manifest.Entry], reader: ChunkReader, first: any DatabaseConnection) async throws {
+    private func loadData(_ entries: [Manifest.Entry], reader: ChunkReader, first: any DatabaseConnection,
+                          mysql: MySQLLoadContext?, freezable: [String: String]) async throws {
         if target.dialect == .sqlite || jobs <= 1 || entries.count <= 1 {
-            for entry in entries { try await loadTable(entry, reader: reader, connection: first) }
+            for entry in entries { try await loadTable(entry, reader: reader, connection: first, mysql: mysql, freezable: freezable) }
             return
         }
         let queue = WorkQueue(entries)
@@ -129,7 +178,7 @@ struct Restorer {
                 group.addTask {
                     let connection = worker == 0 ? first : try await open()
                     do {
-                        while let entry = queue.next() { try await loadTable(entry, reader: reader, connection: connection) }
+                        while let entry = queue.next() { try await loadTable(entry, reader: reader, connection: connection, mysql: mysql, freezable: freezable) }
                     } catch {
                         if worker != 0 { await connection.close() }
                         throw error
@@ -141,24 +190,24 @@ struct Restorer {
         }
     }
 
-    /// Loads one table's rows in INSERT statements of about a megabyte, inside one transaction.
-    private func loadTable(_ entry: Manifest.Entry, reader: ChunkReader, connection: any DatabaseConnection) async throws {
+    /// Loads one table's rows inside one transaction: PostgreSQL with `COPY FROM STDIN`, MariaDB with
+    /// `LOAD DATA LOCAL INFILE` where it loads exactly, otherwise (and on SQLite) in INSERT statements of
+    /// about a megabyte.
+    private func loadTable(_ entry: Manifest.Entry, reader: ChunkReader, connection: any DatabaseConnection,
+                           mysql: MySQLLoadContext?, freezable: [String: String]) async throws {
         if let copy = entry.copyStatement {
             guard let postgres = connection as? PostgreSQLConnection else {
                 throw BackupError(.invalidArgument, "COPY data restores only into PostgreSQL")
             }
-            try await postgres.begin()
-            do {
-                let rows = try await postgres.copyIn(copy, CopyFeed(entry: entry, reader: reader).next)
-                try await postgres.commit()
-                progress.tableDone(name: entry.name, rows: rows, bytes: 0)
-            } catch {
-                try? await postgres.rollback()
-                throw error
-            }
+            try await copyTable(entry, copy: copy, connection: postgres, freezable: freezable)
             return
         }
         guard let prefix = entry.insertPrefix else { return }
+        if let mysql, let connection = connection as? MySQLConnection,
+           let plan = mysql.plan(for: entry, insertPrefix: prefix, notes: notes),
+           try await loadWithLoadData(entry, plan: plan, reader: reader, connection: connection, context: mysql) {
+            return
+        }
         let prefixBytes = Array(prefix.utf8)
         var batch = [UInt8]()
         var rows: Int64 = 0
@@ -166,9 +215,10 @@ struct Restorer {
         if inTransaction { try await connection.begin() }
         do {
             var frameReader = FrameReader()
-            for chunk in entry.chunks {
+            let chunks = ReadAhead(chunks: entry.chunks, reader: reader)
+            while let bytes = try await chunks.nextWaiting() {
                 try Task.checkCancellation()
-                let frames = try frameReader.feed(try reader.read(chunk))
+                let frames = try frameReader.feed(bytes)
                 for frame in frames where frame.kind == .row {
                     if batch.isEmpty { batch = prefixBytes } else { batch.append(0x2C) }
                     batch.append(contentsOf: frame.text)

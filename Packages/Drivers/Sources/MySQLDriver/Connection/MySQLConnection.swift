@@ -21,14 +21,17 @@ public actor MySQLConnection: DatabaseConnection {
     /// The libmariadb handle; nil once closed.
     private var handle: MySQLHandle?
     private var closed = false
+    /// True when opened with `localInfileStreams`, so `loadDataLocal` may run.
+    let allowsLocalInfileStreams: Bool
 
     /// The connection's own serial queue: every libmariadb call of this connection runs there.
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     private static let counter = Atomic<Int>(0)
 
-    private init(configuration: ConnectionConfiguration) {
+    private init(configuration: ConnectionConfiguration, localInfileStreams: Bool) {
         self.configuration = configuration
+        allowsLocalInfileStreams = localInfileStreams
         let number = Self.counter.wrappingAdd(1, ordering: .relaxed).newValue
         executor = QueueExecutor(label: "dbm.mysql.\(number)")
         canceller = QueryCanceller(configuration: configuration)
@@ -36,18 +39,22 @@ public actor MySQLConnection: DatabaseConnection {
 
     /// Opens a connection. See `MySQLDriver.connect` for what it throws.
     ///
-    /// - Parameter selectDatabase: false to open a session with no default database (administration).
-    public static func connect(_ configuration: ConnectionConfiguration, selectDatabase: Bool = true) async throws -> MySQLConnection {
+    /// - Parameters:
+    ///   - selectDatabase: false to open a session with no default database (administration).
+    ///   - localInfileStreams: true to allow `loadDataLocal` (bulk loads streamed from memory). The client
+    ///     still never reads a local file: a server request outside `loadDataLocal` is refused.
+    public static func connect(_ configuration: ConnectionConfiguration, selectDatabase: Bool = true,
+                               localInfileStreams: Bool = false) async throws -> MySQLConnection {
         guard configuration.dialect == .mysql else {
             throw DatabaseError.mysqlDriver(.invalidConfiguration, "MySQLConnection needs a mysql configuration, not \(configuration.dialect.rawValue)")
         }
-        let connection = MySQLConnection(configuration: configuration)
+        let connection = MySQLConnection(configuration: configuration, localInfileStreams: localInfileStreams)
         try await connection.open(selectDatabase: selectDatabase)
         return connection
     }
 
     private func open(selectDatabase: Bool) throws(DatabaseError) {
-        let handle = try MySQLHandle.connect(configuration, selectDatabase: selectDatabase)
+        let handle = try MySQLHandle.connect(configuration, selectDatabase: selectDatabase, localInfileStreams: allowsLocalInfileStreams)
         self.handle = handle
         canceller.setThreadID(handle.threadID)
     }

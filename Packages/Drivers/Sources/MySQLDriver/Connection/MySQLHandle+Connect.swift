@@ -5,14 +5,19 @@ extension MySQLHandle {
     ///
     /// The session is set up for lossless values: `utf8mb4` on the wire and `time_zone = '+00:00'`, so a
     /// `TIMESTAMP` reads and writes as UTC. With `readOnly`, the session's transactions are
-    /// `READ ONLY`. `LOAD DATA LOCAL` is disabled. The host `localhost` (or no host) means the Unix socket,
-    /// `options["socket"]` when set.
+    /// `READ ONLY`. `LOAD DATA LOCAL` is disabled unless `localInfileStreams` is set, and even then the
+    /// client never reads a file: the server's request is answered only from the stream that
+    /// `MySQLConnection.loadDataLocal` is feeding at that moment, and refused otherwise. The host `localhost`
+    /// (or no host) means the Unix socket, `options["socket"]` when set.
     ///
-    /// - Parameter selectDatabase: false to connect without a default database (administration).
+    /// - Parameters:
+    ///   - selectDatabase: false to connect without a default database (administration).
+    ///   - localInfileStreams: true to advertise `CLIENT_LOCAL_FILES` and install the stream handler.
     /// - Throws: `.connectionRefused`, `.authenticationFailed`, `.unknownDatabase`, or another mapped code.
-    static func connect(_ configuration: ConnectionConfiguration, selectDatabase: Bool) throws(DatabaseError) -> MySQLHandle {
+    static func connect(_ configuration: ConnectionConfiguration, selectDatabase: Bool,
+                        localInfileStreams: Bool = false) throws(DatabaseError) -> MySQLHandle {
         let handle = try MySQLHandle()
-        try handle.apply(configuration)
+        try handle.apply(configuration, localInfileStreams: localInfileStreams)
         let host = configuration.host ?? "localhost"
         let database = selectDatabase && !configuration.database.isEmpty ? configuration.database : nil
         let port = UInt32(configuration.effectivePort ?? 3306)
@@ -35,14 +40,15 @@ extension MySQLHandle {
     }
 
     /// Sets charset, session initialization, timeout, program name and TLS before connecting.
-    private func apply(_ configuration: ConnectionConfiguration) throws(DatabaseError) {
+    private func apply(_ configuration: ConnectionConfiguration, localInfileStreams: Bool) throws(DatabaseError) {
         try option(MYSQL_SET_CHARSET_NAME, string: "utf8mb4")
         try option(MYSQL_INIT_COMMAND, string: "SET time_zone = '+00:00'")
         if configuration.readOnly {
             try option(MYSQL_INIT_COMMAND, string: "SET SESSION TRANSACTION READ ONLY")
         }
-        var noLocalInfile: UInt32 = 0
-        try option(MYSQL_OPT_LOCAL_INFILE, &noLocalInfile)
+        var localInfile: UInt32 = localInfileStreams ? 1 : 0
+        try option(MYSQL_OPT_LOCAL_INFILE, &localInfile)
+        if localInfileStreams { localInfileStream.install(on: raw) }
         if let timeout = configuration.connectTimeout, timeout > 0 {
             var seconds = UInt32(clamping: timeout)
             try option(MYSQL_OPT_CONNECT_TIMEOUT, &seconds)

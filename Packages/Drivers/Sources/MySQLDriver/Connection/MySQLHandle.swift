@@ -6,6 +6,8 @@ import CMariaDB
 ///   its queue, or (for `KILL QUERY`) on one background thread that created it and drops it.
 final class MySQLHandle {
     let raw: UnsafeMutablePointer<MYSQL>
+    /// Answers the server's `LOAD DATA LOCAL` requests on a connection opened with `localInfileStreams`.
+    let localInfileStream = LocalInfileStream()
 
     /// Allocates a handle. Initializes the client library once per process first.
     init() throws(DatabaseError) {

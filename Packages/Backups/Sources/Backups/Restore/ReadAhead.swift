@@ -1,0 +1,91 @@
+import Dispatch
+import Synchronization
+
+/// Runs a producer of byte blocks on a background thread, a few blocks ahead of the consumer, so that
+/// reading chunks (verify, decrypt, decompress) and converting rows overlap with the database loading the
+/// previous block.
+///
+/// At most `depth` blocks wait in memory. `next` returns them in order; an error the producer threw is
+/// returned at its place, and ends the sequence. `stop` (also called on deinit) ends the background work
+/// early. The producer runs outside any task, so it cannot see cancellation: the consumer checks it.
+///
+/// - Important: `next` blocks until a block is ready; call it from a connection's own queue (COPY and
+///   LOAD DATA feeds), and `nextWaiting` from async code.
+final class ReadAhead: Sendable {
+    private struct State {
+        var ready: [Result<[UInt8]?, any Error>] = []
+        var stopped = false
+        var ended = false
+    }
+
+    /// What the background thread and the consumer share; the thread holds it, not the `ReadAhead`, so the
+    /// consumer can drop the `ReadAhead` (which stops the thread) while a block is being produced.
+    private final class Shared: Sendable {
+        let state = Mutex(State())
+        let filled = DispatchSemaphore(value: 0)
+        let free: DispatchSemaphore
+        init(depth: Int) { free = DispatchSemaphore(value: depth) }
+    }
+
+    private let shared: Shared
+
+    init(depth: Int = 3, _ produce: @escaping @Sendable () throws -> [UInt8]?) {
+        shared = Shared(depth: depth)
+        let shared = self.shared
+        DispatchQueue.global(qos: .userInitiated).async {
+            while true {
+                shared.free.wait()
+                if shared.state.withLock({ $0.stopped }) { return }
+                let result = Result { try produce() }
+                shared.state.withLock { $0.ready.append(result) }
+                shared.filled.signal()
+                if case .success(.some) = result { continue }
+                return
+            }
+        }
+    }
+
+    /// Reads an entry's chunks ahead: each block is one chunk's verified plaintext.
+    convenience init(chunks: [ChunkReference], reader: ChunkReader, depth: Int = 3) {
+        let index = Atomic<Int>(0)
+        self.init(depth: depth) {
+            let next = index.add(1, ordering: .relaxed).oldValue
+            return next < chunks.count ? try reader.read(chunks[next]) : nil
+        }
+    }
+
+    deinit { stop() }
+
+    /// The next block, or nil after the last one.
+    /// - Throws: the error the producer threw.
+    func next() throws -> [UInt8]? {
+        if shared.state.withLock({ $0.ended }) { return nil }
+        shared.filled.wait()
+        let result = shared.state.withLock { state in
+            let result = state.ready.removeFirst()
+            if case .success(.some) = result {} else { state.ended = true }
+            return result
+        }
+        shared.free.signal()
+        return try result.get()
+    }
+
+    /// `next()` for async callers: waits on a Dispatch thread, never blocking Swift's cooperative pool.
+    func nextWaiting() async throws -> [UInt8]? {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<[UInt8]?, any Error>, Never>) in
+            DispatchQueue.global(qos: .userInitiated).async {
+                continuation.resume(returning: Result { try self.next() })
+            }
+        }
+        return try result.get()
+    }
+
+    /// Ends the background work; blocks not produced yet never are.
+    func stop() {
+        let first = shared.state.withLock { state -> Bool in
+            defer { state.stopped = true }
+            return !state.stopped
+        }
+        if first { shared.free.signal() }
+    }
+}

@@ -1,0 +1,119 @@
+import Drivers
+import Foundation
+
+/// The PostgreSQL side of a restore: which tables can take `COPY ... FREEZE`, and post-data on several
+/// connections.
+extension Restorer {
+    /// Plain tables (not partitioned, not foreign) by entry name (`schema.name`), with the quoted name the
+    /// entry's COPY statement uses. Their data can be loaded with `TRUNCATE` + `COPY ... WITH (FREEZE)` in one
+    /// transaction: rows are written frozen (no later hint-bit or vacuum-freeze rewrite), and on a server with
+    /// `wal_level = minimal` without WAL.
+    static func freezableTables(_ connection: any DatabaseConnection) async throws -> [String: String] {
+        var tables = [String: String]()
+        for row in try await connection.textRows("""
+            SELECT n.nspname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind = 'r' AND \(PostgreSQLCatalog.userSchema)
+            """) {
+            guard let schema = row[0], let name = row[1] else { continue }
+            tables["\(schema).\(name)"] = Dialect.postgresql.quote(qualified: [schema, name])
+        }
+        return tables
+    }
+
+    /// Loads a table's `D` rows with `COPY FROM STDIN` inside one transaction; `FREEZE` after a `TRUNCATE`
+    /// of the (empty, just created) table when it is a plain table. Should the server refuse `FREEZE`, the
+    /// table is loaded again with a plain COPY.
+    func copyTable(_ entry: Manifest.Entry, copy: String, connection: PostgreSQLConnection, freezable: [String: String]) async throws {
+        if let qualified = freezable[entry.name], copy.hasPrefix("COPY \(qualified) ("), copy.hasSuffix(" FROM STDIN") {
+            do {
+                try await copyTable(entry, copy: copy + " WITH (FREEZE)", truncate: "TRUNCATE ONLY \(qualified)", connection: connection)
+                return
+            } catch let error as DatabaseError where error.code != .cancelled && error.code != .connectionLost {
+                notes.add("table \(entry.name): COPY FREEZE was refused (\(error.message)), so it was loaded with a plain COPY")
+            }
+        }
+        try await copyTable(entry, copy: copy, truncate: nil, connection: connection)
+    }
+
+    private func copyTable(_ entry: Manifest.Entry, copy: String, truncate: String?, connection: PostgreSQLConnection) async throws {
+        try await connection.begin()
+        do {
+            if let truncate { _ = try await connection.execute(truncate) }
+            let rows = try await connection.copyIn(copy, CopyFeed(entry: entry, reader: backup.reader(key: key)).next)
+            try await connection.commit()
+            progress.tableDone(name: entry.name, rows: rows, bytes: 0)
+        } catch {
+            try? await connection.rollback()
+            throw error
+        }
+    }
+
+    /// Runs a PostgreSQL post-data entry in `PostDataPlan`'s phases, each phase's statements spread over
+    /// `jobs` connections. A statement that fails (a dependency the phases did not foresee, a deadlock
+    /// between two foreign keys) is retried at the end, one connection, until no more succeed.
+    func runPostDataInParallel(_ entry: Manifest.Entry, reader: ChunkReader, first: any DatabaseConnection) async throws {
+        var statements = [String]()
+        try reader.frames(of: entry) { frame in statements.append(String(decoding: frame.text, as: UTF8.self)) }
+        let plan = PostDataPlan(statements)
+        var failed = [String]()
+        let helpers = try await openHelpers(count: min(jobs, max(plan.builds.count, plan.foreignKeys.count)) - 1)
+        do {
+            failed += try await runSpread(plan.builds, connections: [first] + helpers)
+            failed += try await runSpread(plan.attachments, connections: [first])
+            failed += try await runSpread(plan.foreignKeys, connections: [first] + helpers)
+        } catch {
+            for helper in helpers { await helper.close() }
+            throw error
+        }
+        for helper in helpers { await helper.close() }
+        try await runPending(failed + plan.rest, connection: first)
+    }
+
+    private func openHelpers(count: Int) async throws -> [any DatabaseConnection] {
+        var helpers = [any DatabaseConnection]()
+        for _ in 0..<max(0, count) {
+            do { helpers.append(try await open()) } catch {
+                for helper in helpers { await helper.close() }
+                throw error
+            }
+        }
+        return helpers
+    }
+
+    /// Runs statements on the given connections, each taking the next one when free; returns the ones that
+    /// failed with an engine error (they are retried later). Cancellation and lost connections throw.
+    private func runSpread(_ statements: [String], connections: [any DatabaseConnection]) async throws -> [String] {
+        guard !statements.isEmpty else { return [] }
+        if connections.count == 1 || statements.count == 1 {
+            var failed = [String]()
+            for statement in statements where try await !runOne(statement, on: connections[0]) { failed.append(statement) }
+            return failed
+        }
+        let queue = WorkQueue(statements)
+        return try await withThrowingTaskGroup(of: [String].self) { group in
+            for connection in connections {
+                group.addTask {
+                    var failed = [String]()
+                    while let statement = queue.next() {
+                        if try await !runOne(statement, on: connection) { failed.append(statement) }
+                    }
+                    return failed
+                }
+            }
+            var failed = [String]()
+            for try await part in group { failed += part }
+            return failed
+        }
+    }
+
+    /// Runs one statement: true when it succeeded, false when the engine refused it.
+    private func runOne(_ statement: String, on connection: any DatabaseConnection) async throws -> Bool {
+        try Task.checkCancellation()
+        do {
+            _ = try await connection.execute(statement)
+            return true
+        } catch let error as DatabaseError where error.code != .cancelled && error.code != .connectionLost {
+            return false
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+
+/// A SQLite restore into a file that does not exist yet (or is empty) is written to a hidden staging file
+/// in the same directory, with no journal and no syncs, then synced once and renamed over the target: the
+/// target appears complete or not at all, and a failed restore leaves nothing behind.
+///
+/// Not used (the restore writes in place, inside one transaction) when the target already holds data,
+/// has a `-wal` or `-journal` file beside it (renaming over it could pair the new file with an old log),
+/// or is not a plain path (`:memory:`, `file:` URIs).
+struct SQLiteStaging: Sendable {
+    let targetPath: String
+    let buildPath: String
+
+    init?(target path: String) {
+        guard !path.isEmpty, path != ":memory:", !path.hasPrefix("file:") else { return nil }
+        let manager = FileManager.default
+        if manager.fileExists(atPath: path) {
+            let size = (try? manager.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? -1
+            guard size == 0 else { return nil }
+        }
+        for suffix in ["-wal", "-journal", "-shm"] where manager.fileExists(atPath: path + suffix) { return nil }
+        let url = URL(fileURLWithPath: path)
+        let random = (0..<8).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        targetPath = path
+        buildPath = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).restore-\(random)").path
+    }
+
+    /// Syncs the staging file and renames it over the target.
+    func commit() throws(BackupError) {
+        let descriptor = open(buildPath, O_RDONLY)
+        guard descriptor >= 0 else { throw BackupError(.storage, "cannot open the restored database file to sync it (errno \(errno))") }
+        let synced = fsync(descriptor) == 0
+        close(descriptor)
+        guard synced else { throw BackupError(.storage, "cannot sync the restored database file (errno \(errno))") }
+        guard rename(buildPath, targetPath) == 0 else {
+            throw BackupError(.storage, "cannot move the restored database into place (errno \(errno))")
+        }
+    }
+
+    /// Removes the staging file after a failed restore.
+    func discard() {
+        for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: buildPath + suffix) }
+    }
+}

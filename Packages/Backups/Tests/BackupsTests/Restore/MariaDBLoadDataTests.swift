@@ -1,0 +1,97 @@
+@testable import Backups
+import DriverTestSupport
+import Drivers
+import Foundation
+import XCTest
+
+/// MariaDB restores stream rows with `LOAD DATA LOCAL INFILE`: every value must come back byte for byte.
+final class MariaDBLoadDataTests: XCTestCase {
+    /// Values that trip a naive text load: NULL next to empty strings and the text `\N` and `NULL`, tabs,
+    /// newlines, backslashes, quotes, NUL and Ctrl-Z inside strings and bytes, every byte value in a blob,
+    /// BIT, FLOAT/DOUBLE extremes, DECIMAL, temporal types with fractions and zero dates, ENUM/SET, JSON,
+    /// geometry, a latin1 column, 4-byte UTF-8, a generated column and a column name with a backquote.
+    func testLoadDataRestoresEdgeValuesExactly() async throws {
+        let source = try await TestDatabases.scratchDatabase(using: MySQLDriver(), on: TestDatabases.mysql(), prefix: "dbm_bk_ld_src")
+        let target = try TestDatabases.mysql().with(database: TestDatabases.uniqueName("dbm_bk_ld_dst"))
+        defer { Task { await Fixtures.drop(source); await Fixtures.drop(target) } }
+        let db = try await Database.connect(source)
+        try await db.executeScript(#"""
+            SET SESSION sql_mode = 'NO_ENGINE_SUBSTITUTION';
+            CREATE TABLE edge (
+              id int PRIMARY KEY,
+              s varchar(100) NULL, t text NULL, l varchar(20) CHARACTER SET latin1 NULL,
+              b varbinary(300) NULL, bl longblob NULL, fixed binary(4) NULL,
+              bits bit(10) NULL, f float NULL, d double NULL, n decimal(30,10) NULL,
+              dt datetime(6) NULL, ts timestamp(3) NULL, da date NULL, ti time(2) NULL, y year NULL,
+              e enum('a','b c','') NULL, st set('x','y','z') NULL, j json NULL, g geometry NULL,
+              `odd``name` int NULL, total int GENERATED ALWAYS AS (id * 2) VIRTUAL,
+              KEY edge_s (s), UNIQUE KEY edge_n (n)
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+            INSERT INTO edge (id, s, t, l, b, bl, fixed, bits, f, d, n, dt, ts, da, ti, y, e, st, j, g, `odd``name`) VALUES
+              (1, NULL, '', NULL, '', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+              (2, '', NULL, '', NULL, '', X'00000000', b'0', 0, -0, 0, '0000-00-00 00:00:00', NULL, '0000-00-00', '00:00:00', 0, '', '', '{}', NULL, 0),
+              (3, '\\N', 'NULL', 'caf\xE9', X'5C4E', X'000102090A0D1A225C27', X'5C094E0A', b'1111111111', 3.4028235e38, 1.7976931348623157e308,
+               '-12345678901234567890.0123456789', '2024-02-29 23:59:59.999999', '2038-01-19 03:14:07.999', '9999-12-31', '-838:59:59.00', 2155,
+               'b c', 'x,z', '{"a": "tab\\tnl\\nq\\"", "n": null}', ST_GeomFromText('POLYGON((0 0,10 0,10 10,0 10,0 0))', 4326), -1),
+              (4, 'tab\there\nnew\rline', 'back\\slash \'quote\' "dq" \0nul \Zctrlz', 'ÀÿØ', X'09', X'0A', NULL, b'1', 1.17549435e-38, 4.9e-324,
+               '0.0000000001', '1000-01-01 00:00:00.000001', '1970-01-01 00:00:01.000', '1000-01-01', '838:59:59.99', 1901,
+               'a', 'x,y,z', '[1, 2.5, "\\u00e9"]', POINT(1.5, -2.25), 2147483647),
+              (5, '😀 emoji 𝄞', REPEAT('long ', 20000), 'x', X'FF', NULL, X'FFFFFFFF', b'1000000000', -1.1, 0.1, '99999999999999999999.9999999999',
+               NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ST_GeomFromText('MULTILINESTRING((0 0,1 1),(2 2,3 3))'), NULL);
+            """#)
+        // Every byte value 0...255 in one blob.
+        _ = try await db.execute("UPDATE edge SET bl = UNHEX(?) WHERE id = 5", [.text((0...255).map { String(format: "%02X", $0) }.joined())])
+        await db.close()
+
+        let manager = BackupManager(defaults: BackupConfig(destination: TestDatabases.temporaryDirectory().path, compression: .gzip))
+        let record = try await manager.createBackup(of: source, params: CreateBackupParams())
+        let restored = try await manager.restoreBackup(RestoreBackupParams(backupPath: record.filePath, targetDatabase: target.url))
+        XCTAssertNil(restored.notes, "a table fell back to INSERTs: \(restored.notes ?? [])")
+        XCTAssertEqual(restored.rowsRestored, 5)
+
+        let expected = try await Self.exactRows(source)
+        let actual = try await Self.exactRows(target)
+        XCTAssertEqual(expected.count, 5)
+        for (want, got) in zip(expected, actual) { XCTAssertEqual(got, want) }
+        let restoredTable = try await Self.createTable(target)
+        let sourceTable = try await Self.createTable(source)
+        XCTAssertEqual(restoredTable, sourceTable)
+    }
+
+    /// The converter refuses a value of a shape it was not planned for, instead of guessing.
+    func testFeedRefusesUnexpectedLiterals() throws {
+        func line(_ row: String, _ modes: [MySQLLoadPlan.ColumnMode]) throws -> String {
+            var out = [UInt8]()
+            try Array(row.utf8).withUnsafeBufferPointer { try LoadDataFeed.appendLine(row: $0, modes: modes, to: &out) }
+            return String(decoding: out, as: UTF8.self)
+        }
+        XCTAssertEqual(try line(#"('a\tb',NULL,'',X'00FF',5,'\\N')"#.replacingOccurrences(of: "\\t", with: "\t"), [.text, .text, .text, .hex, .bit, .text]),
+                       "a\\tb\t\\N\t\t00FF\t5\t\\\\N\n")
+        XCTAssertEqual(try line("('it\\'s','x''y','l1\nl2')", [.text, .text, .text]), "it\\'s\tx'y\tl1\\nl2\n")
+        XCTAssertThrowsError(try line("('a')", [.hex]))
+        XCTAssertThrowsError(try line("(X'00')", [.text]))
+        XCTAssertThrowsError(try line("(_binary'a')", [.text]))
+        XCTAssertThrowsError(try line("('a','b')", [.text]))
+        XCTAssertThrowsError(try line("('a')", [.text, .text]))
+        XCTAssertThrowsError(try line("('a)", [.text]))
+        XCTAssertEqual(MySQLLoadPlan.columnNames(insertPrefix: "INSERT INTO `t` (`a`, `b``c`) VALUES ", table: "t"), ["a", "b`c"])
+        XCTAssertNil(MySQLLoadPlan.columnNames(insertPrefix: "INSERT INTO `t` VALUES ", table: "t"))
+    }
+
+    /// Every column of `edge` as exact text: bytes as hex, floating point at full precision.
+    private static func exactRows(_ configuration: ConnectionConfiguration) async throws -> [String] {
+        let db = try await Database.connect(configuration)
+        defer { Task { await db.close() } }
+        let columns = ["s", "t", "l", "b", "bl", "fixed", "bits", "n", "dt", "ts", "da", "ti", "y", "e", "st", "j", "g", "`odd``name`", "total"]
+        let hexed = columns.map { "IFNULL(HEX(\($0)), 'null')" }.joined(separator: ", '|', ")
+        let sql = "SELECT CONCAT_WS('|', id, \(hexed), IFNULL(CAST(f AS DOUBLE), 'null'), IFNULL(d, 'null'), IFNULL(CHARSET(l), '-')) FROM edge ORDER BY id"
+        return try await db.query(sql).rows.map { $0[0].textRepresentation ?? "" }
+    }
+
+    private static func createTable(_ configuration: ConnectionConfiguration) async throws -> String {
+        let db = try await Database.connect(configuration)
+        defer { Task { await db.close() } }
+        let text = try await db.query("SHOW CREATE TABLE edge").rows.first?[1].textRepresentation ?? ""
+        return text.replacingOccurrences(of: #" AUTO_INCREMENT=\d+"#, with: "", options: .regularExpression)
+    }
+}

@@ -1,0 +1,59 @@
+@testable import Backups
+import DriverTestSupport
+import Drivers
+import Foundation
+import XCTest
+
+/// SQLite restores into a new file are built in a hidden staging file and renamed into place.
+final class SQLiteStagingTests: XCTestCase {
+    func testRestoreIntoANewFileLeavesOnlyTheDatabaseAndAFailedOneLeavesNothing() async throws {
+        let source = try Fixtures.chinookSQLite()
+        let manager = BackupManager(defaults: BackupConfig(destination: TestDatabases.temporaryDirectory().path))
+        let record = try await manager.createBackup(of: source, params: CreateBackupParams())
+
+        let directory = TestDatabases.temporaryDirectory()
+        let target = directory.appendingPathComponent("restored.db").path
+        let restored = try await manager.restoreBackup(RestoreBackupParams(backupPath: record.filePath, targetDatabase: target))
+        XCTAssertGreaterThan(restored.rowsRestored, 0)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["restored.db"])
+        let expected = try await Fixtures.allRows(source)
+        let actual = try await Fixtures.allRows(ConnectionConfiguration(dialect: .sqlite, database: target))
+        XCTAssertTrue(expected == actual, "rows differ after a staged restore")
+        let db = try await Database.connect(ConnectionConfiguration(dialect: .sqlite, database: target))
+        let integrity = try await db.scalar("PRAGMA integrity_check")
+        let journal = try await db.scalar("PRAGMA journal_mode")
+        await db.close()
+        XCTAssertEqual(integrity, .text("ok"))
+        XCTAssertEqual(journal, .text("delete"), "the restored file keeps SQLite's default journal mode")
+
+        // A chunk that fails verification half-way: no target file, no staging file.
+        let chunks = FileManager.default.enumerator(at: URL(fileURLWithPath: record.filePath).appendingPathComponent("chunks"), includingPropertiesForKeys: nil)
+        let files = (chunks?.allObjects as? [URL] ?? []).filter { $0.lastPathComponent.count == 64 }.sorted { $0.path < $1.path }
+        let chunk = try XCTUnwrap(files.last)
+        var data = try Data(contentsOf: chunk)
+        data[data.count / 2] ^= 0x01
+        try data.write(to: chunk)
+        let failing = TestDatabases.temporaryDirectory()
+        do {
+            _ = try await manager.restoreBackup(RestoreBackupParams(backupPath: record.filePath, targetDatabase: failing.appendingPathComponent("r.db").path))
+            XCTFail("a corrupt chunk restored")
+        } catch {
+            XCTAssertEqual(error.code, .corrupt)
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: failing.path), [])
+    }
+
+    func testStagingIsNotUsedForAFileThatHoldsDataOrHasALog() throws {
+        let directory = TestDatabases.temporaryDirectory()
+        let fresh = directory.appendingPathComponent("fresh.db").path
+        XCTAssertNotNil(SQLiteStaging(target: fresh))
+        FileManager.default.createFile(atPath: fresh, contents: Data())
+        XCTAssertNotNil(SQLiteStaging(target: fresh), "an empty file is replaced")
+        FileManager.default.createFile(atPath: fresh + "-wal", contents: Data([1]))
+        XCTAssertNil(SQLiteStaging(target: fresh), "a file with a WAL beside it is restored in place")
+        let full = directory.appendingPathComponent("full.db").path
+        FileManager.default.createFile(atPath: full, contents: Data(repeating: 0, count: 4096))
+        XCTAssertNil(SQLiteStaging(target: full))
+        XCTAssertNil(SQLiteStaging(target: ":memory:"))
+    }
+}
