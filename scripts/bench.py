@@ -136,7 +136,12 @@ def main():
         d = driver(url)
         results.append((engine, d["seconds"], cli_seconds, d["peak_rss_mib"]))
 
-    server = json.loads(subprocess.check_output([SERVER_BENCH, SERVER, small, "SELECT id, name, amount, note FROM t"]))
+    # Best of RUNS server sessions, like every other figure here (each measure taken from its best run).
+    sessions = [json.loads(subprocess.check_output([SERVER_BENCH, SERVER, small, "SELECT id, name, amount, note FROM t"]))
+                for _ in range(RUNS)]
+    server = {"p50_us": min(s["p50_us"] for s in sessions), "p99_us": min(s["p99_us"] for s in sessions),
+              "calls_per_second": max(s["calls_per_second"] for s in sessions),
+              "execute_query_seconds": min(s["execute_query_seconds"] for s in sessions)}
     sqlite_json, _ = timed(["sqlite3", "-json", small, "SELECT id, name, amount, note FROM t"])
 
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
@@ -156,7 +161,10 @@ def main():
               f"| pipelined calls per second | {server['calls_per_second']:,.0f} | | |",
               f"| `execute_query` returning 100,000 rows | {server['execute_query_seconds']:.3f} s | `sqlite3 -json` {sqlite_json:.3f} s | {server['execute_query_seconds'] / sqlite_json:.2f}x |",
               "", "The trivial call is `DatabaseConnection.get_connection_info` on `sqlite::memory:` (parse the URL, "
-              "encode the redacted configuration), sent by a Swift client over pipes with Content-Length framing (`Tests/Benchmarks/ServerBench`)."]
+              "encode the redacted configuration), sent by a Swift client over pipes with Content-Length framing (`Tests/Benchmarks/ServerBench`). "
+              "A request whose client waits for it starts on the server's reader thread (`Task.immediate`) and, never suspending, is answered "
+              "without a thread hop; pipelined requests run on the cooperative pool and their answers share writes. Each measure is the best of "
+              f"{RUNS} server sessions."]
     lines += module_benches()
     lines += [""] + bench_migrations.measure(ROOT, TMP, PG, pg_env, psql)
     block = "\n".join(lines)

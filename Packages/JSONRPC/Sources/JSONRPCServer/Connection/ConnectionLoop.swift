@@ -42,7 +42,9 @@ final class ConnectionLoop {
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.readChunkSize, alignment: 1)
         defer { chunk.deallocate() }
         while true {
-            switch FileDescriptorIO.read(input, into: chunk, wakeFD: wakeFD) {
+            // Spin only when every request is answered: while tasks run, the cores are theirs.
+            let spin = connection.inFlight.activeTaskCount == 0 ? connection.configuration.inputSpin : .zero
+            switch FileDescriptorIO.read(input, into: chunk, wakeFD: wakeFD, spin: spin) {
             case .bytes(let count):
                 decoder.append(UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
                 // Answers given while this read is processed leave together in one write.

@@ -14,14 +14,22 @@ enum FileDescriptorIO {
         case interrupted
     }
 
-    /// Waits until `fd` or `wakeFD` is readable, then reads up to `buffer.count` bytes from `fd`.
-    static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, wakeFD: Int32) -> ReadResult {
+    /// Waits until `fd` or `wakeFD` is readable, then reads up to `buffer.count` bytes from `fd`. For up to
+    /// `spin` it polls without sleeping first (see `ServerConfiguration.inputSpin`).
+    static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, wakeFD: Int32,
+                     spin: Duration = .zero) -> ReadResult {
+        let clock = ContinuousClock()
+        let spinUntil = clock.now.advanced(by: spin)
         while true {
             var descriptors = [
                 pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
                 pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0),
             ]
-            let ready = poll(&descriptors, 2, -1)
+            var ready = poll(&descriptors, 2, 0)
+            while ready == 0, clock.now < spinUntil {
+                ready = poll(&descriptors, 2, 0)
+            }
+            if ready == 0 { ready = poll(&descriptors, 2, -1) }
             if ready < 0 {
                 if errno == EINTR { continue }
                 return .failed(errno: errno)

@@ -16,6 +16,11 @@ public struct ServerConfiguration: Sendable {
     public var maxMessageSize: Int
     /// Deepest accepted nesting of arrays/objects in a message (default 512).
     public var maxNestingDepth: Int
+    /// How long the reader keeps polling for the client's next message before it sleeps in `poll`, when no
+    /// request is running (default 100 µs; `.zero` sleeps at once). A client that sends its next request as soon as it has an
+    /// answer finds the reader awake: an idle core takes tens of microseconds to wake a sleeping thread,
+    /// more than the call itself costs. The price is at most this much CPU after each burst of input.
+    public var inputSpin: Duration
     /// Whether requests before `initialize` fail with -32002 (default `true`, as in LSP). When `false`,
     /// clients may call methods at once; `initialize` is still accepted once.
     public var requiresInitialize: Bool
@@ -57,6 +62,7 @@ public struct ServerConfiguration: Sendable {
         self.documentInfo = OpenRPCInfo(title: serverInfo.name, version: serverInfo.version)
         self.maxMessageSize = 64 << 20
         self.maxNestingDepth = JSONValue.defaultMaxDepth
+        self.inputSpin = .microseconds(100)
         self.requiresInitialize = true
         self.pendingRequestsAtEndOfInput = .finish
         self.errorMapper = ServerConfiguration.defaultErrorMapper
