@@ -62,7 +62,11 @@ final class ChunkWriter: Sendable {
     /// - Parameter deltaBases: chunks of the base backup that probably hold much the same data (those
     ///   covering the same part of the same entry); when compressing against them is much smaller, the chunk
     ///   is stored as a delta of them. This is what keeps an incremental small when changed rows are scattered.
-    func store(_ plaintext: [UInt8], deltaBases: [ChunkReference] = []) throws(BackupError) -> ChunkReference {
+    /// - Parameter aligned: called (from a worker thread) with the position in the bases' concatenated
+    ///   plaintext where this chunk's first bytes were found, so the caller can follow how far its stream has
+    ///   drifted from the base's.
+    func store(_ plaintext: [UInt8], deltaBases: [ChunkReference] = [],
+               aligned: (@Sendable (Int) -> Void)? = nil) throws(BackupError) -> ChunkReference {
         if let error = state.withLock({ $0.firstError }) { throw error }
         let id = key?.chunkID(for: plaintext) ?? Array(SHA256.hash(data: plaintext)).hexString
         state.withLock { $0.logicalBytes += Int64(plaintext.count) }
@@ -82,7 +86,7 @@ final class ChunkWriter: Sendable {
         queue.async { [self] in
             defer { slots.signal(); group.leave() }
             do {
-                let reference = try write(plaintext, id: id, deltaBases: deltaBases)
+                let reference = try write(plaintext, id: id, deltaBases: deltaBases, aligned: aligned)
                 state.withLock { s in
                     s.inFlight.remove(id)
                     s.written[id] = reference
@@ -120,8 +124,9 @@ final class ChunkWriter: Sendable {
         }
     }
 
-    private func write(_ plaintext: [UInt8], id: String, deltaBases: [ChunkReference]) throws(BackupError) -> ChunkReference {
-        var (stored, bases) = try compress(plaintext, deltaBases: deltaBases)
+    private func write(_ plaintext: [UInt8], id: String, deltaBases: [ChunkReference],
+                       aligned: (@Sendable (Int) -> Void)?) throws(BackupError) -> ChunkReference {
+        var (stored, bases) = try compress(plaintext, deltaBases: deltaBases, aligned: aligned)
         if let key { stored = try key.seal(stored, chunkID: id) }
         let hash = Array(SHA256.hash(data: stored)).hexString
         let url = ChunkPaths.file(for: id, in: directory)
@@ -143,9 +148,11 @@ final class ChunkWriter: Sendable {
     /// the plaintext (a changed region, not new data) and smaller than compressing it alone (a delta under a
     /// sixteenth is taken without trying). Bases that cannot be read (or chains already
     /// `maximumDeltaDepth` long) just mean no delta.
-    private func compress(_ plaintext: [UInt8], deltaBases: [ChunkReference]) throws(BackupError) -> ([UInt8], [ChunkReference]) {
+    private func compress(_ plaintext: [UInt8], deltaBases: [ChunkReference],
+                          aligned: (@Sendable (Int) -> Void)?) throws(BackupError) -> ([UInt8], [ChunkReference]) {
         if !deltaBases.isEmpty, let baseReader, deltaBases.allSatisfy({ $0.deltaDepth < Self.maximumDeltaDepth }),
            let prefix = try? deltaBases.flatMap({ base throws(BackupError) in try baseReader.read(base) }) {
+            if let aligned, let position = Self.find(plaintext.prefix(64), in: prefix) { aligned(position) }
             let delta = try Zstd.compress(plaintext, level: Zstd.deltaLevel, prefix: prefix)
             if delta.count < plaintext.count / 4 {
                 // A sixteenth of the plaintext is a patch, whatever the codec would make of it alone.
@@ -155,6 +162,28 @@ final class ChunkWriter: Sendable {
             }
         }
         return (try codec.compress(plaintext, level: level), [])
+    }
+}
+
+extension ChunkWriter {
+    /// The first position of `needle` in `haystack`.
+    static func find(_ needle: ArraySlice<UInt8>, in haystack: [UInt8]) -> Int? {
+        guard !needle.isEmpty, needle.count <= haystack.count else { return nil }
+        return haystack.withUnsafeBytes { hay -> Int? in
+            needle.withUnsafeBytes { pattern -> Int? in
+                let base = hay.baseAddress!
+                let first = Int32(pattern[0])
+                var from = 0
+                let last = hay.count - pattern.count
+                while from <= last {
+                    guard let hit = memchr(base + from, first, last - from + 1) else { return nil }
+                    let position = UnsafeRawPointer(hit) - base
+                    if memcmp(hit, pattern.baseAddress!, pattern.count) == 0 { return position }
+                    from = position + 1
+                }
+                return nil
+            }
+        }
     }
 }
 

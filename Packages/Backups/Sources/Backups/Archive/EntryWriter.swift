@@ -1,4 +1,6 @@
 import Crypto
+import Foundation
+import Synchronization
 
 /// Writes one entry of the dump (a list of statements or one table's rows) as a chunked stream.
 ///
@@ -25,6 +27,9 @@ final class EntryWriter {
     /// last chunk both share (inserted or deleted rows shift everything after them).
     private var offset = 0
     private var shift = 0
+    /// The latest drift measured by the chunk writer where a delta's first bytes were found in its bases
+    /// (changed rows that grew or shrank shift everything after them, even where no chunk is unchanged).
+    private let measuredShift = ShiftMeasure()
 
     init(kind: Manifest.Entry.Kind, name: String, insertPrefix: String? = nil, copyStatement: String? = nil,
          chunks: ChunkWriter, baseChunks: [ChunkReference] = []) {
@@ -92,7 +97,14 @@ final class EntryWriter {
     /// are compared by offset, corrected at every chunk both streams share, so the two stay aligned when a
     /// chunk boundary moves or rows are inserted, and when every chunk changed.
     private func store(_ chunk: [UInt8]) throws(BackupError) {
-        let reference = try chunks.store(chunk, deltaBases: deltaCandidates(start: offset - shift, size: chunk.count))
+        if let measured = measuredShift.take() { shift = measured }
+        let candidates = deltaCandidates(start: offset - shift, size: chunk.count)
+        var aligned: (@Sendable (Int) -> Void)?
+        if let first = candidates.first, let firstPosition = baseIndex[first.id] {
+            let (chunkStart, basesStart, measured) = (offset, baseStarts[firstPosition], measuredShift)
+            aligned = { position in measured.set(chunkStart - (basesStart + position)) }
+        }
+        let reference = try chunks.store(chunk, deltaBases: candidates, aligned: aligned)
         if chunks.isReused(reference), let position = baseIndex[reference.id] {
             shift = offset - baseStarts[position]
         }
@@ -162,4 +174,12 @@ struct RowChecksum: Sendable {
         }
         return h(sum) + h(xor)
     }
+}
+
+/// The latest stream drift a chunk writer's worker measured, handed to the entry's writer.
+final class ShiftMeasure: Sendable {
+    private let value = Mutex<Int?>(nil)
+    func set(_ shift: Int) { value.withLock { $0 = shift } }
+    /// The measured drift, once.
+    func take() -> Int? { value.withLock { current in defer { current = nil }; return current } }
 }

@@ -97,8 +97,8 @@ final class IncrementalChainTests: XCTestCase {
             let full = try await manager.createBackup(of: source, params: CreateBackupParams())
             var chain = [full]
             for round in 1...3 {
-                // 1% of the rows, every 100th, changed in place.
-                try await change(source, "UPDATE event SET payload = 'round \(round) ' || id WHERE id % 100 = \(round);")
+                // 1% of the rows, every 100th, changed in place and 200 bytes longer: the stream drifts 120 KB per round.
+                try await change(source, "UPDATE event SET payload = payload || ' round \(round) ' || hex(zeroblob(100)) WHERE id % 100 = \(round);")
                 let incremental = try await manager.createBackup(of: source, params: CreateBackupParams(backupType: "incremental"))
                 XCTAssertEqual(incremental.parentBackup, chain.last?.id)
                 XCTAssertLessThan(incremental.sizeBytes * 20, full.sizeBytes,
