@@ -185,6 +185,7 @@ def test_restore_killed_midway_then_the_next_restore_works_or_says_what_to_do(tm
     if source.engine == "sqlite":
         # Killed before the rename: the target was never created, so nothing half-restored can be opened.
         assert not target_path.exists()
+        assert glob.glob(str(tmp_path / ".restored.db.restore-*")), "the killed restore's staging file"
 
     server = start()
     try:
@@ -202,6 +203,9 @@ def test_restore_killed_midway_then_the_next_restore_works_or_says_what_to_do(tm
             result = server.request("BackupManager.restore_backup", params, timeout=300)
         assert result["success"] is True and result["rows_restored"] == ROWS, result
         assert source.count(target_url) == ROWS
+        if source.engine == "sqlite":
+            # The killed restore's staging file (no process holds its lock any more) went with the next restore.
+            assert not glob.glob(str(tmp_path / ".restored.db.restore-*"))
     finally:
         server.kill()
 

@@ -29,6 +29,9 @@ struct Restorer {
         try await prepareTarget()
         // A SQLite restore into a new file is built beside it and renamed into place when complete.
         guard target.dialect == .sqlite, let staging = SQLiteStaging(target: target.database) else { return try await restore() }
+        SQLiteStaging.removeAbandoned(besides: target.database)
+        let lock = try staging.lock()
+        defer { staging.unlock(lock) }
         var building = self
         building.target = target.with(database: staging.buildPath)
         building.buildsSQLiteFile = true

@@ -25,6 +25,47 @@ struct SQLiteStaging: Sendable {
         buildPath = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).restore-\(random)").path
     }
 
+    static let lockSuffix = ".lock"
+
+    /// Takes the lock that marks the staging file as being built, until the returned descriptor is closed
+    /// (or the process dies: that is how a killed restore's staging file is told from a running one's).
+    func lock() throws(BackupError) -> Int32 {
+        let descriptor = open(buildPath + Self.lockSuffix, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard descriptor >= 0, flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            if descriptor >= 0 { close(descriptor) }
+            throw BackupError(.storage, "cannot lock the restore's staging file \(buildPath)")
+        }
+        return descriptor
+    }
+
+    /// Ends `lock()`: removes the lock file and closes it.
+    func unlock(_ descriptor: Int32) {
+        unlink(buildPath + Self.lockSuffix)
+        close(descriptor)
+    }
+
+    /// Removes the staging files beside `targetPath` that no running restore holds: what a killed restore
+    /// left behind. Returns their paths.
+    @discardableResult
+    static func removeAbandoned(besides targetPath: String) -> [String] {
+        let url = URL(fileURLWithPath: targetPath)
+        let directory = url.deletingLastPathComponent()
+        let prefix = ".\(url.lastPathComponent).restore-"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        var removed = [String]()
+        for name in names where name.hasPrefix(prefix) && !name.contains("-journal") && !name.hasSuffix("-wal")
+            && !name.hasSuffix("-shm") && !name.hasSuffix(lockSuffix) {
+            let path = directory.appendingPathComponent(name).path
+            let descriptor = open(path + lockSuffix, O_RDWR | O_CLOEXEC)
+            guard descriptor >= 0 else { continue }  // not ours, or just being created
+            defer { close(descriptor) }
+            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { continue }  // a restore is building it
+            for suffix in ["", "-journal", "-wal", "-shm", lockSuffix] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            removed.append(path)
+        }
+        return removed
+    }
+
     /// Syncs the staging file and renames it over the target.
     func commit() throws(BackupError) {
         let descriptor = open(buildPath, O_RDONLY)

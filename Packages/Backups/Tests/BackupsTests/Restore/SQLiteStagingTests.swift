@@ -43,6 +43,28 @@ final class SQLiteStagingTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: failing.path), [])
     }
 
+    /// What a killed restore left (its staging file, no process holding its lock) goes at the next restore;
+    /// a staging file another restore still holds stays.
+    func testTheNextRestoreRemovesAKilledRestoresStagingFileOnly() async throws {
+        let source = try Fixtures.chinookSQLite()
+        let manager = BackupManager(defaults: BackupConfig(destination: TestDatabases.temporaryDirectory().path))
+        let record = try await manager.createBackup(of: source, params: CreateBackupParams())
+        let directory = TestDatabases.temporaryDirectory()
+        let dead = directory.appendingPathComponent(".restored.db.restore-dead").path
+        let live = directory.appendingPathComponent(".restored.db.restore-live").path
+        for file in [dead, dead + "-journal", dead + ".lock", live, live + ".lock"] {
+            XCTAssertTrue(FileManager.default.createFile(atPath: file, contents: Data("x".utf8)))
+        }
+        let held = open(live + ".lock", O_RDWR)
+        XCTAssertEqual(flock(held, LOCK_EX), 0)
+        defer { close(held) }
+
+        let target = directory.appendingPathComponent("restored.db").path
+        _ = try await manager.restoreBackup(RestoreBackupParams(backupPath: record.filePath, targetDatabase: target))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted(),
+                       [".restored.db.restore-live", ".restored.db.restore-live.lock", "restored.db"])
+    }
+
     func testStagingIsNotUsedForAFileThatHoldsDataOrHasALog() throws {
         let directory = TestDatabases.temporaryDirectory()
         let fresh = directory.appendingPathComponent("fresh.db").path
