@@ -32,17 +32,6 @@ public struct BackupCatalog: Sendable {
     static let partialSuffix = ".partial"
     static let partialLockName = ".lock"
 
-    /// Holds the lock that marks a partial backup directory as being written, until `release` (or the
-    /// process ends: the kernel drops the lock of a killed writer, which is how its leftovers are found).
-    static func lockPartial(_ directory: URL) throws(BackupError) -> Int32 {
-        let descriptor = open(directory.appendingPathComponent(partialLockName).path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-        guard descriptor >= 0, flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            if descriptor >= 0 { close(descriptor) }
-            throw BackupError(.storage, "cannot lock \(directory.path)")
-        }
-        return descriptor
-    }
-
     /// Removes the hidden `.<id>.partial` directories that no running backup holds: what a killed or
     /// crashed backup left behind (a backup that fails or is cancelled removes its own). Returns their names.
     @discardableResult
@@ -52,19 +41,19 @@ public struct BackupCatalog: Sendable {
         for name in names where name.hasPrefix(".") && name.hasSuffix(Self.partialSuffix) {
             let directory = destination.appendingPathComponent(name, isDirectory: true)
             let lockPath = directory.appendingPathComponent(Self.partialLockName).path
-            let descriptor = open(lockPath, O_RDWR | O_CLOEXEC)
-            guard descriptor >= 0 else {
+            switch WriterLock.state(of: lockPath, cleaningIfAbandoned: { try? FileManager.default.removeItem(at: directory) }) {
+            case .abandoned:
+                removed.append(name)
+            case .held:
+                continue  // a backup is writing it
+            case .noLockFile:
                 // Killed before it took its lock (just after creating the directory): old enough to be sure.
                 let modified = (try? FileManager.default.attributesOfItem(atPath: directory.path))?[.modificationDate] as? Date
                 if let modified, modified < Date().addingTimeInterval(-3600),
                    (try? FileManager.default.removeItem(at: directory)) != nil {
                     removed.append(name)
                 }
-                continue
             }
-            defer { close(descriptor) }
-            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { continue }  // a backup is writing it
-            if (try? FileManager.default.removeItem(at: directory)) != nil { removed.append(name) }
         }
         return removed
     }

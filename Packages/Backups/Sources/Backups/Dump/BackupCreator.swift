@@ -36,7 +36,7 @@ struct BackupCreator {
         // Held while the backup is written: a cleaner that can take it knows the writer is gone.
         let lock: Int32
         do {
-            lock = try BackupCatalog.lockPartial(partial)
+            lock = try WriterLock.take(partial.appendingPathComponent(BackupCatalog.partialLockName).path, for: partial.path)
         } catch {
             try? FileManager.default.removeItem(at: partial)
             throw error

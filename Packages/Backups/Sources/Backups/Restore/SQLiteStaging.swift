@@ -30,18 +30,12 @@ struct SQLiteStaging: Sendable {
     /// Takes the lock that marks the staging file as being built, until the returned descriptor is closed
     /// (or the process dies: that is how a killed restore's staging file is told from a running one's).
     func lock() throws(BackupError) -> Int32 {
-        let descriptor = open(buildPath + Self.lockSuffix, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-        guard descriptor >= 0, flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            if descriptor >= 0 { close(descriptor) }
-            throw BackupError(.storage, "cannot lock the restore's staging file \(buildPath)")
-        }
-        return descriptor
+        try WriterLock.take(buildPath + Self.lockSuffix, for: "the restore's staging file \(buildPath)")
     }
 
-    /// Ends `lock()`: removes the lock file and closes it.
+    /// Ends `lock()`: removes the lock file and releases it.
     func unlock(_ descriptor: Int32) {
-        unlink(buildPath + Self.lockSuffix)
-        close(descriptor)
+        WriterLock.release(descriptor, at: buildPath + Self.lockSuffix)
     }
 
     /// Removes the staging files beside `targetPath` that no running restore holds: what a killed restore
@@ -56,12 +50,11 @@ struct SQLiteStaging: Sendable {
         for name in names where name.hasPrefix(prefix) && !name.contains("-journal") && !name.hasSuffix("-wal")
             && !name.hasSuffix("-shm") && !name.hasSuffix(lockSuffix) {
             let path = directory.appendingPathComponent(name).path
-            let descriptor = open(path + lockSuffix, O_RDWR | O_CLOEXEC)
-            guard descriptor >= 0 else { continue }  // not ours, or just being created
-            defer { close(descriptor) }
-            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { continue }  // a restore is building it
-            for suffix in ["", "-journal", "-wal", "-shm", lockSuffix] { try? FileManager.default.removeItem(atPath: path + suffix) }
-            removed.append(path)
+            // No lock file: not ours, or just being created. A held lock: a restore is building it.
+            let state = WriterLock.state(of: path + lockSuffix) {
+                for suffix in ["", "-journal", "-wal", "-shm", lockSuffix] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            }
+            if state == .abandoned { removed.append(path) }
         }
         return removed
     }
