@@ -152,7 +152,7 @@ final class ChunkWriter: Sendable {
                           aligned: (@Sendable (Int) -> Void)?) throws(BackupError) -> ([UInt8], [ChunkReference]) {
         if !deltaBases.isEmpty, let baseReader, deltaBases.allSatisfy({ $0.deltaDepth < Self.maximumDeltaDepth }),
            let prefix = try? deltaBases.flatMap({ base throws(BackupError) in try baseReader.read(base) }) {
-            if let aligned, let position = Self.find(plaintext.prefix(64), in: prefix) { aligned(position) }
+            if let aligned, let position = Self.findUnique(plaintext.prefix(64), in: prefix) { aligned(position) }
             let delta = try Zstd.compress(plaintext, level: Zstd.deltaLevel, prefix: prefix)
             if delta.count < plaintext.count / 4 {
                 // A sixteenth of the plaintext is a patch, whatever the codec would make of it alone.
@@ -166,14 +166,21 @@ final class ChunkWriter: Sendable {
 }
 
 extension ChunkWriter {
-    /// The first position of `needle` in `haystack`.
-    static func find(_ needle: ArraySlice<UInt8>, in haystack: [UInt8]) -> Int? {
+    /// The position of `needle` in `haystack` when it occurs exactly once: a chunk that starts inside
+    /// repeated content (a run of zeros) says nothing reliable about where it lines up.
+    static func findUnique(_ needle: ArraySlice<UInt8>, in haystack: [UInt8]) -> Int? {
+        guard let first = find(needle, in: haystack, from: 0) else { return nil }
+        return find(needle, in: haystack, from: first + 1) == nil ? first : nil
+    }
+
+    /// The first position of `needle` in `haystack` at or after `start`.
+    static func find(_ needle: ArraySlice<UInt8>, in haystack: [UInt8], from start: Int) -> Int? {
         guard !needle.isEmpty, needle.count <= haystack.count else { return nil }
         return haystack.withUnsafeBytes { hay -> Int? in
             needle.withUnsafeBytes { pattern -> Int? in
                 let base = hay.baseAddress!
                 let first = Int32(pattern[0])
-                var from = 0
+                var from = start
                 let last = hay.count - pattern.count
                 while from <= last {
                     guard let hit = memchr(base + from, first, last - from + 1) else { return nil }

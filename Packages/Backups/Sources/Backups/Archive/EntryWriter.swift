@@ -102,7 +102,7 @@ final class EntryWriter {
         var aligned: (@Sendable (Int) -> Void)?
         if let first = candidates.first, let firstPosition = baseIndex[first.id] {
             let (chunkStart, basesStart, measured) = (offset, baseStarts[firstPosition], measuredShift)
-            aligned = { position in measured.set(chunkStart - (basesStart + position)) }
+            aligned = { position in measured.set(chunkStart - (basesStart + position), at: chunkStart) }
         }
         let reference = try chunks.store(chunk, deltaBases: candidates, aligned: aligned)
         if chunks.isReused(reference), let position = baseIndex[reference.id] {
@@ -176,10 +176,17 @@ struct RowChecksum: Sendable {
     }
 }
 
-/// The latest stream drift a chunk writer's worker measured, handed to the entry's writer.
+/// The stream drift measured at the furthest chunk so far by the chunk writer's workers (which finish in
+/// any order), handed to the entry's writer.
 final class ShiftMeasure: Sendable {
-    private let value = Mutex<Int?>(nil)
-    func set(_ shift: Int) { value.withLock { $0 = shift } }
-    /// The measured drift, once.
-    func take() -> Int? { value.withLock { current in defer { current = nil }; return current } }
+    private struct State { var shift: Int?; var at = -1 }
+    private let state = Mutex(State())
+
+    /// Records the drift measured at the chunk starting at `offset`, unless a later chunk's is known.
+    func set(_ shift: Int, at offset: Int) {
+        state.withLock { if offset > $0.at { $0 = State(shift: shift, at: offset) } }
+    }
+
+    /// The newest measured drift, once.
+    func take() -> Int? { state.withLock { current in defer { current.shift = nil }; return current.shift } }
 }
