@@ -83,6 +83,12 @@ final class EntryWriter {
         if pending.count >= 64 * 1024 { try flush() }
     }
 
+    /// Appends bytes as they are, without framing (a database image).
+    func raw(_ bytes: UnsafeRawBufferPointer) throws(BackupError) {
+        pending.append(contentsOf: bytes)
+        if pending.count >= 64 * 1024 { try flush() }
+    }
+
     func append(_ frame: Frame) throws(BackupError) {
         frame.text.withUnsafeBytes { Frame.encode(frame.kind, $0, into: &pending) }
         if pending.count >= 64 * 1024 { try flush() }
@@ -165,6 +171,13 @@ struct RowChecksum: Sendable {
         sum = sum &+ value
         xor ^= value
         count += 1
+    }
+
+    /// Adds the rows counted in `other` (the checksum of another part of the same table).
+    mutating func merge(_ other: RowChecksum) {
+        count += other.count
+        sum = sum &+ other.sum
+        xor ^= other.xor
     }
 
     var hex: String {

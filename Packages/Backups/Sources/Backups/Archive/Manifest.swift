@@ -7,8 +7,9 @@ import Foundation
 /// test lives in `verification.json` beside it. See `Docs/backup-format.md`.
 public struct Manifest: Sendable, Codable, Hashable {
     public static let formatName = "dbm-backup"
-    /// 2: chunks may be deltas (`delta_bases`); backups without delta chunks are still written as 1.
-    public static let currentVersion = 2
+    /// 2: chunks may be deltas (`delta_bases`); 3: a `database_image` entry (SQLite). A backup is written
+    /// with the lowest version that can describe it, so older readers still read what they can.
+    public static let currentVersion = 3
 
     public var format: String = Manifest.formatName
     public var formatVersion: Int = Manifest.currentVersion
@@ -57,6 +58,8 @@ public struct Manifest: Sendable, Codable, Hashable {
             case tableData = "table_data"
             /// Statements after data: constraints, indexes, triggers, sequence values.
             case postData = "post_data"
+            /// The bytes of a whole database file, unframed (SQLite: the pages of one snapshot).
+            case databaseImage = "database_image"
         }
         public var kind: Kind
         public var name: String

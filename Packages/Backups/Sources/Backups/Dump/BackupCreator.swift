@@ -9,6 +9,8 @@ struct BackupCreator {
     let databaseName: String
     let config: BackupConfig
     let progress: ProgressReporter
+    /// Dump SQLite as SQL statements rather than as a database image (for the plain SQL format).
+    var sqliteAsSQL = false
 
     func run() async throws -> StoredBackup {
         let root = config.destinationURL
@@ -56,7 +58,8 @@ struct BackupCreator {
             let serverVersion: String
             do {
                 serverVersion = try await connection.serverVersion()
-                try await Self.dumper(for: configuration.dialect, jobs: config.parallelJobs).dump(leader: connection, sink: sink)
+                try await Self.dumper(for: configuration.dialect, jobs: config.parallelJobs, sqliteAsSQL: sqliteAsSQL)
+                    .dump(leader: connection, sink: sink)
             } catch {
                 await connection.close()
                 throw error
@@ -76,8 +79,9 @@ struct BackupCreator {
                 createdAt: createdAt, completedAt: Date(), retentionDays: config.retentionDays,
                 engine: configuration.dialect.rawValue, serverVersion: serverVersion, parentBackup: parent?.manifest.id,
                 storedBytes: chunks.storedBytes, logicalBytes: chunks.logicalBytes, tables: tables, entries: completed)
-            // Readers that predate delta chunks can still read backups without them.
-            manifest.formatVersion = manifest.allChunks.contains { !$0.deltaBases.isEmpty } ? 2 : 1
+            // Readers that predate delta chunks or images can still read backups without them.
+            manifest.formatVersion = manifest.entries.contains { $0.kind == .databaseImage } ? 3
+                : manifest.allChunks.contains { !$0.deltaBases.isEmpty } ? 2 : 1
             try Self.verifyWritten(manifest, in: partial)
             try Self.writeManifest(manifest, to: partial)
             try Task.checkCancellation()
@@ -108,11 +112,11 @@ struct BackupCreator {
         return base
     }
 
-    static func dumper(for dialect: Dialect, jobs: Int?) -> any EngineDumper {
+    static func dumper(for dialect: Dialect, jobs: Int?, sqliteAsSQL: Bool = false) -> any EngineDumper {
         switch dialect {
         case .postgresql: PostgreSQLDumper(workers: max(1, jobs ?? min(4, ProcessInfo.processInfo.activeProcessorCount)))
         case .mysql: MySQLDumper()
-        case .sqlite: SQLiteDumper()
+        case .sqlite: sqliteAsSQL ? SQLiteDumper() : SQLiteImageDumper()
         }
     }
 

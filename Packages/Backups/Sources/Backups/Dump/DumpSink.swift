@@ -11,7 +11,7 @@ final class DumpSink: Sendable {
 
     struct Recorded: Sendable {
         var order: Int
-        var entry: Manifest.Entry
+        var entry: Manifest.Entry?
         var table: Manifest.TableSummary?
     }
 
@@ -44,10 +44,19 @@ final class DumpSink: Sendable {
         if table != nil { progress.tableDone(name: writer.name, rows: rows, bytes: chunks.logicalBytes) }
     }
 
+    /// Records table summaries that belong to no entry of their own (the tables of a database image),
+    /// after every entry.
+    func record(tables: [Manifest.TableSummary]) {
+        recorded.withLock { recorded in
+            for table in tables { recorded.append(Recorded(order: Int.max, entry: nil, table: table)) }
+        }
+    }
+
     /// The recorded entries in order, and the table summaries in the same order.
     func finish() -> (entries: [Manifest.Entry], tables: [Manifest.TableSummary]) {
-        let sorted = recorded.withLock { $0 }.sorted { $0.order < $1.order }
-        return (sorted.map(\.entry), sorted.compactMap(\.table))
+        let sorted = recorded.withLock { $0 }.enumerated().sorted { ($0.element.order, $0.offset) < ($1.element.order, $1.offset) }
+            .map(\.element)
+        return (sorted.compactMap(\.entry), sorted.compactMap(\.table))
     }
 }
 

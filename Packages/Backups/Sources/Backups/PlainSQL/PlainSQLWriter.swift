@@ -26,7 +26,8 @@ struct PlainSQLWriter {
         native.destination = work.path
         native.compression = .none
         do {
-            let backup = try await BackupCreator(configuration: configuration, databaseName: databaseName, config: native, progress: progress).run()
+            let backup = try await BackupCreator(configuration: configuration, databaseName: databaseName, config: native,
+                                                 progress: progress, sqliteAsSQL: true).run()
             let ext = switch config.compression { case .gzip: ".sql.gz"; case .bz2: ".sql.bz2"; default: ".sql" }
             let id = backup.manifest.id
             let final = root.appendingPathComponent(id + ext)

@@ -27,6 +27,7 @@ struct Restorer {
             throw BackupError(.invalidArgument, "backup \(manifest.id) is of a \(manifest.engine) database; it cannot be restored into \(target.dialect.rawValue)")
         }
         try await prepareTarget()
+        if let image = manifest.entries.first(where: { $0.kind == .databaseImage }) { return try await restoreImage(image) }
         // A SQLite restore into a new file is built beside it and renamed into place when complete.
         guard target.dialect == .sqlite, let staging = SQLiteStaging(target: target.database) else { return try await restore() }
         SQLiteStaging.removeAbandoned(besides: target.database)
@@ -130,7 +131,7 @@ struct Restorer {
         }
     }
 
-    private func requireEmpty(_ connection: any DatabaseConnection) async throws {
+    func requireEmpty(_ connection: any DatabaseConnection) async throws {
         let sql = switch target.dialect {
         case .postgresql: "SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r','p','v','m') AND \(PostgreSQLCatalog.userSchema)"
         case .mysql: "SELECT count(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"

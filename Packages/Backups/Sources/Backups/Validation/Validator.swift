@@ -19,7 +19,15 @@ struct Validator {
             if Task.isCancelled { throw BackupError(.cancelled, "validation cancelled") }
             var rows: Int64 = 0
             do {
-                try reader.frames(of: entry) { frame in if frame.kind == .row || frame.kind == .copyRow { rows += 1 } }
+                if entry.kind == .databaseImage {
+                    // Unframed bytes: every chunk is read, decrypted, decompressed and checked.
+                    for chunk in entry.chunks {
+                        if Task.isCancelled { throw BackupError(.cancelled, "validation cancelled") }
+                        _ = try reader.read(chunk)
+                    }
+                } else {
+                    try reader.frames(of: entry) { frame in if frame.kind == .row || frame.kind == .copyRow { rows += 1 } }
+                }
                 report.chunksChecked += entry.chunks.count
                 report.bytesChecked += Int64(entry.chunks.reduce(0) { $0 + $1.size })
             } catch let error as BackupError where error.code == .missingKey || error.code == .wrongKey {

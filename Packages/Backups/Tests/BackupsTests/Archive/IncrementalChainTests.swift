@@ -21,14 +21,24 @@ final class IncrementalChainTests: XCTestCase {
         return configuration
     }
 
-    /// Restores `backup` into a new SQLite file, compares every row with `source`, and validates the backup.
+    /// Restores `backup` into a new database (a SQLite file, or a scratch database on the source's server),
+    /// compares every row with `source`, and validates the backup.
     private func assertRestoresExactly(_ backup: BackupRecord, of source: ConnectionConfiguration, with manager: BackupManager,
                                        _ what: String) async throws {
-        let target = ConnectionConfiguration(dialect: .sqlite, database: TestDatabases.temporaryDirectory().appendingPathComponent("r.db").path)
-        _ = try await manager.restoreBackup(RestoreBackupParams(backupPath: backup.filePath, targetDatabase: target.database))
-        let expected = try await Fixtures.allRows(source)
-        let actual = try await Fixtures.allRows(target)
-        XCTAssertTrue(expected == actual, "\(what) restores differently from the source")
+        let target = source.dialect == .sqlite
+            ? ConnectionConfiguration(dialect: .sqlite, database: TestDatabases.temporaryDirectory().appendingPathComponent("r.db").path)
+            : source.with(database: TestDatabases.uniqueName("dbm_bk_chain"))
+        do {
+            _ = try await manager.restoreBackup(RestoreBackupParams(backupPath: backup.filePath, targetDatabase: target.url))
+            let expected = try await Fixtures.allRows(source)
+            let actual = try await Fixtures.allRows(target)
+            XCTAssertFalse(expected.isEmpty)
+            XCTAssertTrue(expected == actual, "\(what) restores differently from the source")
+        } catch {
+            if target.dialect != .sqlite { await Fixtures.drop(target) }
+            throw error
+        }
+        if target.dialect != .sqlite { await Fixtures.drop(target) }
         let report = try await manager.validateBackup(ValidateBackupParams(backupPath: backup.filePath))
         XCTAssertTrue(report.valid, "\(what): " + report.errors.joined(separator: "; "))
     }
@@ -74,57 +84,97 @@ final class IncrementalChainTests: XCTestCase {
     }
 
     /// Rows changed all over the table touch every chunk; the incremental stores those chunks as zstd deltas
-    /// of the parent's, so it stays a few percent of the full, and a chain of them restores exactly.
+    /// of the parent's, so it stays a few percent of the full, and a chain of them restores exactly. The rows
+    /// also grow, so the dump stream drifts against the parent's: this runs on PostgreSQL, whose backups are
+    /// a logical stream (a SQLite backup is a page image; see the tests below).
     func testScatteredChangesAreStoredAsDeltasOfTheParentsChunks() async throws {
-        try await scatteredChangesChain(encrypted: false)
+        try await scatteredChangesChain(on: try await makePostgreSQLSource(rows: 60_000), encrypted: false, growing: true)
     }
 
     func testScatteredChangesInAnEncryptedChainAreDeltasToo() async throws {
-        try await scatteredChangesChain(encrypted: true)
+        try await scatteredChangesChain(on: try await makePostgreSQLSource(rows: 60_000), encrypted: true, growing: true)
     }
 
-    private func scatteredChangesChain(encrypted: Bool) async throws {
-        do {
-            let source = try await makeSource(rows: 60_000)
-            var config = BackupConfig(destination: TestDatabases.temporaryDirectory().path, compression: .gzip)
-            if encrypted {
-                let key = TestDatabases.temporaryDirectory().appendingPathComponent("k.key")
-                try String(repeating: "cd", count: 32).write(to: key, atomically: true, encoding: .utf8)
-                config.encryption = "aes-256-gcm"
-                config.encryptionKeyFile = key.path
-            }
-            let manager = BackupManager(defaults: config)
-            let full = try await manager.createBackup(of: source, params: CreateBackupParams())
-            var chain = [full]
-            for round in 1...3 {
-                // 1% of the rows, every 100th, changed in place and 200 bytes longer: the stream drifts 120 KB per round.
-                try await change(source, "UPDATE event SET payload = payload || ' round \(round) ' || hex(zeroblob(100)) WHERE id % 100 = \(round);")
-                let incremental = try await manager.createBackup(of: source, params: CreateBackupParams(backupType: "incremental"))
-                XCTAssertEqual(incremental.parentBackup, chain.last?.id)
-                XCTAssertLessThan(incremental.sizeBytes * 20, full.sizeBytes,
-                                  "encrypted \(encrypted), round \(round): \(incremental.sizeBytes) bytes after 1% scattered changes, full \(full.sizeBytes)")
-                chain.append(incremental)
-            }
-            let last = try XCTUnwrap(chain.last)
-            try await assertRestoresExactly(last, of: source, with: manager, "the delta chain (encrypted \(encrypted))")
+    /// A SQLite backup is an image of the database's pages: rows updated in place change their pages in
+    /// place, and those chunks are stored as deltas of the parent's at the same offset of the image.
+    func testScatteredChangesToASQLiteImageAreDeltasOfTheParentsPages() async throws {
+        try await scatteredChangesChain(on: try await makeSource(rows: 60_000), encrypted: false, growing: false)
+    }
 
-            // The deltas need their bases: the middle of the chain cannot go, and a damaged base fails the last.
-            let info = try manager.getInfo(BackupPathParams(backupPath: last.filePath))
-            XCTAssertTrue(info.dependsOn.contains(chain[1].id), "\(info.dependsOn)")
-            XCTAssertThrowsError(try manager.deleteBackup(DeleteBackupParams(backupPath: chain[1].filePath)),
-                                 "deleting a backup whose chunks are delta bases was allowed") { error in
-                XCTAssertEqual((error as? BackupError)?.code, .chainDependency)
-            }
-            let baseChunks = try FileManager.default.subpathsOfDirectory(atPath: chain[2].filePath + "/chunks")
-                .filter { $0.contains("/") }.map { chain[2].filePath + "/chunks/" + $0 }
-            for file in baseChunks {
-                var data = try Data(contentsOf: URL(fileURLWithPath: file))
-                data[data.count / 2] ^= 0xFF
-                try data.write(to: URL(fileURLWithPath: file))
-            }
-            let damaged = try await manager.validateBackup(ValidateBackupParams(backupPath: last.filePath))
-            XCTAssertFalse(damaged.valid, "a backup whose delta bases are damaged validated")
+    func testScatteredChangesToAnEncryptedSQLiteImageInWALModeAreDeltasToo() async throws {
+        let source = try await makeSource(rows: 60_000)
+        try await change(source, "PRAGMA journal_mode = WAL")
+        try await scatteredChangesChain(on: source, encrypted: true, growing: false)
+        let restored = TestDatabases.temporaryDirectory().appendingPathComponent("wal.db").path
+        let manager = BackupManager(defaults: BackupConfig(destination: TestDatabases.temporaryDirectory().path))
+        let backup = try await manager.createBackup(of: source, params: CreateBackupParams())
+        _ = try await manager.restoreBackup(RestoreBackupParams(backupPath: backup.filePath, targetDatabase: restored))
+        let db = try await Database.connect(ConnectionConfiguration(dialect: .sqlite, database: restored))
+        let mode = try await db.scalar("PRAGMA journal_mode")
+        let check = try await db.scalar("PRAGMA integrity_check")
+        await db.close()
+        XCTAssertEqual(mode, .text("wal"), "the image keeps the source's journal mode")
+        XCTAssertEqual(check, .text("ok"))
+    }
+
+    private func makePostgreSQLSource(rows: Int) async throws -> ConnectionConfiguration {
+        let source = try await TestDatabases.scratchDatabase(using: PostgreSQLDriver(), on: TestDatabases.postgres(), prefix: "dbm_bk_events")
+        let db = try await Database.connect(source)
+        _ = try await db.execute("CREATE TABLE event (id integer PRIMARY KEY, kind text NOT NULL, payload text, amount double precision)")
+        _ = try await db.execute("CREATE INDEX event_kind ON event (kind)")
+        _ = try await db.execute("""
+            INSERT INTO event (id, kind, payload, amount)
+              SELECT i, 'kind' || (i % 7), 'payload ' || i || ' ' || md5(random()::text) || substr(md5(random()::text), 1, 16), i * 0.25
+              FROM generate_series(1, \(rows)) i
+            """)
+        await db.close()
+        addTeardownBlock { await Fixtures.drop(source) }
+        return source
+    }
+
+    private func scatteredChangesChain(on source: ConnectionConfiguration, encrypted: Bool, growing: Bool) async throws {
+        var config = BackupConfig(destination: TestDatabases.temporaryDirectory().path, compression: .gzip)
+        if encrypted {
+            let key = TestDatabases.temporaryDirectory().appendingPathComponent("k.key")
+            try String(repeating: "cd", count: 32).write(to: key, atomically: true, encoding: .utf8)
+            config.encryption = "aes-256-gcm"
+            config.encryptionKeyFile = key.path
         }
+        let manager = BackupManager(defaults: config)
+        let full = try await manager.createBackup(of: source, params: CreateBackupParams())
+        var chain = [full]
+        for round in 1...3 {
+            // 1% of the rows, every 100th, changed in place: either 200 bytes longer (the stream drifts
+            // 120 KB per round) or with a new value of the same length.
+            let grow = source.dialect == .sqlite ? "hex(zeroblob(100))" : "repeat('00', 100)"
+            let set = growing ? "payload = payload || ' round \(round) ' || \(grow)" : "kind = 'kand' || (id % 7), amount = amount + \(round)"
+            try await change(source, "UPDATE event SET \(set) WHERE id % 100 = \(round)")
+            let incremental = try await manager.createBackup(of: source, params: CreateBackupParams(backupType: "incremental"))
+            XCTAssertEqual(incremental.parentBackup, chain.last?.id)
+            XCTAssertLessThan(incremental.sizeBytes * 20, full.sizeBytes,
+                              "\(source.dialect) encrypted \(encrypted), round \(round): \(incremental.sizeBytes) bytes after 1% scattered changes, full \(full.sizeBytes)")
+            chain.append(incremental)
+        }
+        let last = try XCTUnwrap(chain.last)
+        try await assertRestoresExactly(last, of: source, with: manager, "the delta chain (\(source.dialect), encrypted \(encrypted))")
+
+        // The deltas need their bases: the middle of the chain cannot go, and a damaged base fails the last.
+        let info = try manager.getInfo(BackupPathParams(backupPath: last.filePath))
+        XCTAssertTrue(info.dependsOn.contains(chain[1].id), "\(info.dependsOn)")
+        XCTAssertThrowsError(try manager.deleteBackup(DeleteBackupParams(backupPath: chain[1].filePath)),
+                             "deleting a backup whose chunks are delta bases was allowed") { error in
+            XCTAssertEqual((error as? BackupError)?.code, .chainDependency)
+        }
+        let baseChunks = try FileManager.default.subpathsOfDirectory(atPath: chain[2].filePath + "/chunks")
+            .filter { $0.contains("/") }.map { chain[2].filePath + "/chunks/" + $0 }
+        XCTAssertFalse(baseChunks.isEmpty)
+        for file in baseChunks {
+            var data = try Data(contentsOf: URL(fileURLWithPath: file))
+            data[data.count / 2] ^= 0xFF
+            try data.write(to: URL(fileURLWithPath: file))
+        }
+        let damaged = try await manager.validateBackup(ValidateBackupParams(backupPath: last.filePath))
+        XCTAssertFalse(damaged.valid, "a backup whose delta bases are damaged validated")
     }
 
     func testIncrementalWithoutAnEarlierBackupIsRefused() async throws {

@@ -78,4 +78,54 @@ final class SQLiteStagingTests: XCTestCase {
         XCTAssertNil(SQLiteStaging(target: full))
         XCTAssertNil(SQLiteStaging(target: ":memory:"))
     }
+
+    /// A target that cannot be replaced on disk (a database file that exists without tables) gets the image
+    /// through SQLite's backup API; one that holds tables is refused and keeps its rows.
+    func testImageRestoresInPlaceIntoAnEmptyDatabaseAndRefusesOneWithTables() async throws {
+        let source = try Fixtures.chinookSQLite()
+        let manager = BackupManager(defaults: BackupConfig(destination: TestDatabases.temporaryDirectory().path))
+        let record = try await manager.createBackup(of: source, params: CreateBackupParams())
+        let manifest = try StoredBackup.open(URL(fileURLWithPath: record.filePath), verify: true).manifest
+        XCTAssertEqual(manifest.entries.map(\.kind), [.databaseImage])
+        XCTAssertEqual(manifest.formatVersion, 3)
+        XCTAssertEqual(manifest.tables.count, 11)
+
+        let existing = ConnectionConfiguration(dialect: .sqlite, database: TestDatabases.temporaryDirectory().appendingPathComponent("e.db").path)
+        let db = try await Database.connect(existing)
+        _ = try await db.execute("PRAGMA user_version = 7")
+        await db.close()
+        XCTAssertNil(SQLiteStaging(target: existing.database), "the file holds a header page")
+        _ = try await manager.restoreBackup(RestoreBackupParams(backupPath: record.filePath, targetDatabase: existing.database))
+        let expected = try await Fixtures.allRows(source)
+        let restored = try await Fixtures.allRows(existing)
+        XCTAssertTrue(expected == restored, "rows differ after an in-place image restore")
+
+        let rowsBefore = try await Fixtures.allRows(existing)
+        do {
+            _ = try await manager.restoreBackup(RestoreBackupParams(backupPath: record.filePath, targetDatabase: existing.database))
+            XCTFail("an image was restored over a database with tables")
+        } catch {
+            XCTAssertEqual(error.code, .targetNotEmpty)
+        }
+        let rowsAfter = try await Fixtures.allRows(existing)
+        XCTAssertTrue(rowsBefore == rowsAfter, "a refused restore changed the target")
+    }
+
+    /// Backups taken before database images (SQL statements and rows) still restore and test-restore.
+    func testSQLFormatBackupsOfSQLiteStillRestore() async throws {
+        let source = try Fixtures.chinookSQLite()
+        let destination = TestDatabases.temporaryDirectory()
+        let stored = try await BackupCreator(configuration: source, databaseName: "chinook", config: BackupConfig(destination: destination.path),
+                                             progress: ProgressReporter(operation: "backup", handler: nil), sqliteAsSQL: true).run()
+        XCTAssertTrue(stored.manifest.entries.contains { $0.kind == .tableData })
+        XCTAssertFalse(stored.manifest.entries.contains { $0.kind == .databaseImage })
+        let manager = BackupManager(defaults: BackupConfig(destination: destination.path))
+        let target = TestDatabases.temporaryDirectory().appendingPathComponent("old.db").path
+        _ = try await manager.restoreBackup(RestoreBackupParams(backupPath: stored.directory.path, targetDatabase: target))
+        let expected = try await Fixtures.allRows(source)
+        let actual = try await Fixtures.allRows(ConnectionConfiguration(dialect: .sqlite, database: target))
+        XCTAssertTrue(expected == actual, "rows differ after restoring a SQL-format backup")
+        let report = try await manager.validateBackup(ValidateBackupParams(backupPath: stored.directory.path, testRestore: true))
+        XCTAssertTrue(report.valid && report.restoreTested, report.errors.joined(separator: "; "))
+    }
 }

@@ -59,7 +59,7 @@ extension SQLiteConnection {
 
     /// Rewrites placeholders, compiles the single statement, refuses writes on a read-only connection
     /// and binds the values.
-    private func prepare(
+    func prepare(
         _ sql: String, _ arguments: StatementArguments, db: OpaquePointer
     ) throws(DatabaseError) -> PreparedStatement? {
         if Task.isCancelled { throw SQLiteErrorMapping.driver(.cancelled, "the statement was cancelled before it ran", sql: sql) }

@@ -1,0 +1,107 @@
+import Dispatch
+import Drivers
+import Foundation
+import Synchronization
+
+extension Restorer {
+    /// Restores a SQLite database image. Into a new (or empty) file: the chunks are decompressed on every
+    /// core and written at their offsets into a hidden staging file, which is synced and renamed over the
+    /// target. Into a target that cannot be replaced on disk (a URI, a file with a journal beside it, a file
+    /// that exists without tables): the image is written to a scratch file and copied in with SQLite's
+    /// backup API. A target that holds tables is refused, as for every restore.
+    func restoreImage(_ image: Manifest.Entry) async throws -> [Manifest.TableSummary] {
+        let manifest = backup.manifest
+        guard target.dialect == .sqlite else {
+            throw BackupError(.invalidArgument, "backup \(manifest.id) is a SQLite database image; it restores into SQLite only")
+        }
+        progress.phase("data", total: manifest.tables.count)
+        do {
+            if let staging = SQLiteStaging(target: target.database) {
+                SQLiteStaging.removeAbandoned(besides: target.database)
+                let lock = try staging.lock()
+                defer { staging.unlock(lock) }
+                do {
+                    try await writeImage(image, to: staging.buildPath)
+                    try staging.commit()
+                } catch {
+                    staging.discard()
+                    throw error
+                }
+            } else {
+                let connection = try await Database.connect(target)
+                let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("dbm-image-\(UUID().uuidString).sqlite").path
+                defer { for suffix in ["", "-journal", "-wal", "-shm"] { unlink(scratch + suffix) } }
+                do {
+                    try await requireEmpty(connection)
+                    try await writeImage(image, to: scratch)
+                    guard let sqlite = connection as? SQLiteConnection else {
+                        throw BackupError(.invalidArgument, "the target is not a SQLite connection")
+                    }
+                    try await sqlite.replaceDatabase(from: scratch)
+                } catch {
+                    await connection.close()
+                    throw error
+                }
+                await connection.close()
+            }
+        } catch {
+            throw BackupError.wrap(error, "restore of \(manifest.id) failed")
+        }
+        for table in manifest.tables { progress.tableDone(name: table.name, rows: table.rowCount, bytes: 0) }
+        progress.phase("done")
+        return manifest.tables
+    }
+
+    /// Writes the image's chunks into a new file at `path` (mode 0644, as SQLite creates files): one worker
+    /// per core reads, verifies and decompresses the next chunk and writes it at its offset.
+    private func writeImage(_ image: Manifest.Entry, to path: String) async throws {
+        let chunks = image.chunks
+        var end: Int64 = 0
+        let offsets = chunks.map { chunk in
+            defer { end += Int64(chunk.size) }
+            return end
+        }
+        let reader = backup.reader(key: key)
+        let workers = max(1, min(jobs, ProcessInfo.processInfo.activeProcessorCount, chunks.count))
+        let cancelled = CancellationFlag()
+        try await withTaskCancellationHandler {
+            try await offThePool {
+                let descriptor = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+                guard descriptor >= 0 else { throw BackupError(.storage, "cannot create \(path) (errno \(errno))") }
+                let next = Atomic<Int>(0)
+                let failure = Mutex<(any Error)?>(nil)
+                DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                    while failure.withLock({ $0 == nil }) {
+                        let index = next.add(1, ordering: .relaxed).oldValue
+                        guard index < chunks.count else { return }
+                        do {
+                            if cancelled.isSet { throw BackupError(.cancelled, "restore cancelled") }
+                            let bytes = try reader.read(chunks[index])
+                            try Self.write(bytes, to: descriptor, at: offsets[index])
+                        } catch {
+                            failure.withLock { if $0 == nil { $0 = error } }
+                        }
+                    }
+                }
+                let closed = Foundation.close(descriptor)
+                if let error = failure.withLock({ $0 }) { throw error }
+                guard closed == 0 else { throw BackupError(.storage, "cannot write the restored database (errno \(errno))") }
+            }
+        } onCancel: {
+            cancelled.set()
+        }
+    }
+
+    private static func write(_ bytes: [UInt8], to descriptor: Int32, at offset: Int64) throws(BackupError) {
+        var done = 0
+        while done < bytes.count {
+            let written = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress! + done, $0.count - done, off_t(offset) + off_t(done)) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                let reason = errno == ENOSPC ? "no space left on the device" : errno == EFBIG ? "file size limit reached" : "errno \(errno)"
+                throw BackupError(.storage, "cannot write the restored database: \(reason)")
+            }
+            done += written
+        }
+    }
+}
