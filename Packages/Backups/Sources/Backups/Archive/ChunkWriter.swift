@@ -32,6 +32,11 @@ final class ChunkWriter: Sendable {
         var firstError: BackupError?
     }
 
+    /// The plaintext of the base chunks read last: neighbouring chunks share delta bases (at most
+    /// `baseCacheSize` chunks of at most 512 KiB are kept).
+    private let baseCache = Mutex<[(id: String, bytes: [UInt8])]>([])
+    private static let baseCacheSize = 16
+
     /// Delta chains stay short so that reading a chunk never takes more than this many base reads.
     static let maximumDeltaDepth = 8
 
@@ -151,7 +156,7 @@ final class ChunkWriter: Sendable {
     private func compress(_ plaintext: [UInt8], deltaBases: [ChunkReference],
                           aligned: (@Sendable (Int) -> Void)?) throws(BackupError) -> ([UInt8], [ChunkReference]) {
         if !deltaBases.isEmpty, let baseReader, deltaBases.allSatisfy({ $0.deltaDepth < Self.maximumDeltaDepth }),
-           let prefix = try? deltaBases.flatMap({ base throws(BackupError) in try baseReader.read(base) }) {
+           let prefix = try? deltaBases.flatMap({ base throws(BackupError) in try readBase(base, with: baseReader) }) {
             if let aligned, let position = Self.findUnique(plaintext.prefix(64), in: prefix) { aligned(position) }
             let delta = try Zstd.compress(plaintext, level: Zstd.deltaLevel, prefix: prefix)
             if delta.count < plaintext.count / 4 {
@@ -166,6 +171,17 @@ final class ChunkWriter: Sendable {
 }
 
 extension ChunkWriter {
+    /// A base chunk's verified plaintext, from the cache when a neighbouring chunk read it already.
+    private func readBase(_ base: ChunkReference, with reader: ChunkReader) throws(BackupError) -> [UInt8] {
+        if let hit = baseCache.withLock({ cache in cache.last { $0.id == base.id }?.bytes }) { return hit }
+        let bytes = try reader.read(base)
+        baseCache.withLock { cache in
+            cache.append((base.id, bytes))
+            if cache.count > Self.baseCacheSize { cache.removeFirst() }
+        }
+        return bytes
+    }
+
     /// The position of `needle` in `haystack` when it occurs exactly once: a chunk that starts inside
     /// repeated content (a run of zeros) says nothing reliable about where it lines up.
     static func findUnique(_ needle: ArraySlice<UInt8>, in haystack: [UInt8]) -> Int? {

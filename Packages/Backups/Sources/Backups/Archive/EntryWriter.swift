@@ -31,8 +31,14 @@ final class EntryWriter {
     /// (changed rows that grew or shrank shift everything after them, even where no chunk is unchanged).
     private let measuredShift = ShiftMeasure()
 
+    /// Whether chunk boundaries follow the content (a dump stream, which drifts as rows grow or move), or
+    /// fall every `fixedChunkSize` bytes (a database image, whose pages keep their offsets).
+    private let followsContent: Bool
+
     init(kind: Manifest.Entry.Kind, name: String, insertPrefix: String? = nil, copyStatement: String? = nil,
-         chunks: ChunkWriter, baseChunks: [ChunkReference] = []) {
+         chunks: ChunkWriter, baseChunks: [ChunkReference] = [], fixedChunkSize: Int? = nil) {
+        if let fixedChunkSize { chunker = ContentDefinedChunker.fixed(size: fixedChunkSize) }
+        followsContent = fixedChunkSize == nil
         self.kind = kind
         self.name = name
         self.insertPrefix = insertPrefix
@@ -106,12 +112,12 @@ final class EntryWriter {
         if let measured = measuredShift.take() { shift = measured }
         let candidates = deltaCandidates(start: offset - shift, size: chunk.count)
         var aligned: (@Sendable (Int) -> Void)?
-        if let first = candidates.first, let firstPosition = baseIndex[first.id] {
+        if followsContent, let first = candidates.first, let firstPosition = baseIndex[first.id] {
             let (chunkStart, basesStart, measured) = (offset, baseStarts[firstPosition], measuredShift)
             aligned = { position in measured.set(chunkStart - (basesStart + position), at: chunkStart) }
         }
         let reference = try chunks.store(chunk, deltaBases: candidates, aligned: aligned)
-        if chunks.isReused(reference), let position = baseIndex[reference.id] {
+        if followsContent, chunks.isReused(reference), let position = baseIndex[reference.id] {
             shift = offset - baseStarts[position]
         }
         offset += chunk.count

@@ -24,6 +24,12 @@ struct ContentDefinedChunker {
         buffer.reserveCapacity(maximumSize)
     }
 
+    /// A chunker that cuts every `size` bytes, whatever the content: for database images, whose pages keep
+    /// their offsets, so chunk `n` of one image lines up with chunk `n` of the next.
+    static func fixed(size: Int) -> ContentDefinedChunker {
+        ContentDefinedChunker(minimumSize: size, maximumSize: size)
+    }
+
     /// Appends bytes and returns every chunk completed by them.
     mutating func append(_ bytes: some Collection<UInt8>) -> [[UInt8]] {
         buffer.append(contentsOf: bytes)

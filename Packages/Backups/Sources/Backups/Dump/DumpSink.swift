@@ -30,9 +30,9 @@ final class DumpSink: Sendable {
 
     /// A writer for a new entry.
     func entry(_ kind: Manifest.Entry.Kind, name: String, insertPrefix: String? = nil,
-               copyStatement: String? = nil) -> EntryWriter {
+               copyStatement: String? = nil, fixedChunkSize: Int? = nil) -> EntryWriter {
         EntryWriter(kind: kind, name: name, insertPrefix: insertPrefix, copyStatement: copyStatement, chunks: chunks,
-                    baseChunks: baseEntries[Self.key(kind, name)] ?? [])
+                    baseChunks: baseEntries[Self.key(kind, name)] ?? [], fixedChunkSize: fixedChunkSize)
     }
 
     /// Ends `writer`'s stream and records its entry at position `order`; a table entry also records the

@@ -13,6 +13,9 @@ import Synchronization
 struct SQLiteImageDumper: EngineDumper {
     /// The name of the scratch copy inside the partial directory (removed before the backup is published).
     static let copyName = "snapshot.sqlite"
+    /// Images are cut every 128 KiB (32 pages of 4 KiB): pages keep their offsets in the file, so an
+    /// unchanged region is the same chunk, and a changed chunk's delta base is the base's chunk at its offset.
+    static let chunkSize = 128 * 1024
 
     func dump(leader: any DatabaseConnection, sink: DumpSink) async throws {
         guard let source = leader as? SQLiteConnection else {
@@ -37,7 +40,7 @@ struct SQLiteImageDumper: EngineDumper {
         }
 
         sink.progress.phase("data", total: 1)
-        let writer = sink.entry(.databaseImage, name: "main")
+        let writer = sink.entry(.databaseImage, name: "main", fixedChunkSize: Self.chunkSize)
         async let summaries = SQLiteTableSummaries.compute(databaseAt: copy)
         try await Self.stream(file: copy, into: writer)
         let tables = try await summaries

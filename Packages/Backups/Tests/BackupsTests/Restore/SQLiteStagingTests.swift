@@ -89,6 +89,12 @@ final class SQLiteStagingTests: XCTestCase {
         XCTAssertEqual(manifest.entries.map(\.kind), [.databaseImage])
         XCTAssertEqual(manifest.formatVersion, 3)
         XCTAssertEqual(manifest.tables.count, 11)
+        // Cut every 128 KiB, so chunk n of the next image covers the same pages.
+        let image = try XCTUnwrap(manifest.entries.first?.chunks)
+        XCTAssertGreaterThan(image.count, 3)
+        XCTAssertTrue(image.dropLast().allSatisfy { $0.size == SQLiteImageDumper.chunkSize })
+        let fileSize = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: source.database)[.size] as? NSNumber)
+        XCTAssertEqual(image.reduce(0) { $0 + $1.size }, fileSize.intValue, "the image is the whole file")
 
         let existing = ConnectionConfiguration(dialect: .sqlite, database: TestDatabases.temporaryDirectory().appendingPathComponent("e.db").path)
         let db = try await Database.connect(existing)
