@@ -12,6 +12,7 @@ final class EntryWriter {
     let name: String
     let insertPrefix: String?
     let copyStatement: String?
+    let part: Int?
     private let chunks: ChunkWriter
     private var chunker = ContentDefinedChunker()
     private var references: [ChunkReference] = []
@@ -35,8 +36,9 @@ final class EntryWriter {
     /// fall every `fixedChunkSize` bytes (a database image, whose pages keep their offsets).
     private let followsContent: Bool
 
-    init(kind: Manifest.Entry.Kind, name: String, insertPrefix: String? = nil, copyStatement: String? = nil,
+    init(kind: Manifest.Entry.Kind, name: String, insertPrefix: String? = nil, copyStatement: String? = nil, part: Int? = nil,
          chunks: ChunkWriter, baseChunks: [ChunkReference] = [], fixedChunkSize: Int? = nil) {
+        self.part = part
         if let fixedChunkSize { chunker = ContentDefinedChunker.fixed(size: fixedChunkSize) }
         followsContent = fixedChunkSize == nil
         self.kind = kind
@@ -154,7 +156,7 @@ final class EntryWriter {
         try flush()
         if let last = chunker.finish() { try store(last) }
         let entry = Manifest.Entry(kind: kind, name: name, insertPrefix: insertPrefix, copyStatement: copyStatement,
-                                   chunks: references)
+                                   part: part, chunks: references)
         return (entry, checksum.count, checksum.hex)
     }
 }
@@ -186,7 +188,9 @@ struct RowChecksum: Sendable {
         xor ^= other.xor
     }
 
-    var hex: String {
+    var hex: String { Self.hex(sum: sum, xor: xor) }
+
+    static func hex(sum: UInt64, xor: UInt64) -> String {
         func h(_ v: UInt64) -> String {
             let s = String(v, radix: 16)
             return String(repeating: "0", count: 16 - s.count) + s

@@ -62,14 +62,31 @@ struct FrameReader {
 
     /// Adds the bytes of the next chunk and returns the frames they complete.
     mutating func feed(_ bytes: [UInt8]) throws(BackupError) -> [Frame] {
+        var frames = [Frame]()
+        do {
+            try feed(bytes) { kind, text in frames.append(Frame(kind, Array(text))) }
+        } catch {
+            // Only the parsing throws here, and it throws BackupError.
+            throw error as? BackupError ?? BackupError(.corrupt, "\(error)")
+        }
+        return frames
+    }
+
+    /// Adds the bytes of the next chunk and calls `body` with each frame they complete, without copying
+    /// it: `text` is valid only during the call. The byte after `text` is always the frame's terminating
+    /// newline (`text.baseAddress! + text.count`), which a COPY row needs anyway.
+    mutating func feed(_ bytes: [UInt8], _ body: (Frame.Kind, UnsafeRawBufferPointer) throws -> Void) throws {
         if offset > 0 {
             pending.removeSubrange(0..<offset)
             offset = 0
         }
         pending.append(contentsOf: bytes)
-        var frames = [Frame]()
-        while let frame = try next() { frames.append(frame) }
-        return frames
+        try pending.withUnsafeBytes { buffer in
+            while let (kind, range) = try next(in: buffer) {
+                offset = range.upperBound + 1
+                try body(kind, UnsafeRawBufferPointer(rebasing: buffer[range]))
+            }
+        }
     }
 
     /// Checks that the stream ended on a frame boundary (a truncated stream does not).
@@ -79,7 +96,8 @@ struct FrameReader {
         }
     }
 
-    private mutating func next() throws(BackupError) -> Frame? {
+    /// The next complete frame at `offset`: its kind and where its text lies in `pending`.
+    private func next(in pending: UnsafeRawBufferPointer) throws(BackupError) -> (Frame.Kind, Range<Int>)? {
         let count = pending.count
         guard offset < count else { return nil }
         guard let kind = Frame.Kind(rawValue: pending[offset]) else {
@@ -101,8 +119,6 @@ struct FrameReader {
         let end = start + length
         guard end < count else { return nil }
         guard pending[end] == 0x0A else { throw BackupError(.corrupt, "record is not terminated") }
-        let frame = Frame(kind, Array(pending[start..<end]))
-        offset = end + 1
-        return frame
+        return (kind, start..<end)
     }
 }

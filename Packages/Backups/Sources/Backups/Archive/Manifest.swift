@@ -67,6 +67,9 @@ public struct Manifest: Sendable, Codable, Hashable {
         public var insertPrefix: String?
         /// For `tableData` of `D` rows (PostgreSQL): `COPY t (cols) FROM STDIN`, fed the rows in COPY text format.
         public var copyStatement: String?
+        /// For a large table dumped in parts (PostgreSQL, ranges of its primary key, read and restored in
+        /// parallel): which part, from 0. Absent when the entry holds the whole table.
+        public var part: Int?
         public var chunks: [ChunkReference]
     }
 
@@ -111,6 +114,21 @@ public struct Manifest: Sendable, Codable, Hashable {
 }
 
 extension Manifest.TableSummary {
+    /// The summary of a table dumped in parts: row counts added, checksums combined as `RowChecksum`
+    /// combines them (wrapping sum, XOR), so it equals the summary of the whole table.
+    func merged(with other: Manifest.TableSummary) -> Manifest.TableSummary {
+        func halves(_ hex: String) -> (UInt64, UInt64)? {
+            guard hex.count == 32, let sum = UInt64(hex.prefix(16), radix: 16), let xor = UInt64(hex.suffix(16), radix: 16) else { return nil }
+            return (sum, xor)
+        }
+        var merged = self
+        merged.rowCount += other.rowCount
+        if let a = halves(checksum), let b = halves(other.checksum) {
+            merged.checksum = RowChecksum.hex(sum: a.0 &+ b.0, xor: a.1 ^ b.1)
+        }
+        return merged
+    }
+
     enum CodingKeys: String, CodingKey {
         case schema, name, checksum
         case rowCount = "row_count"
@@ -119,7 +137,7 @@ extension Manifest.TableSummary {
 
 extension Manifest.Entry {
     enum CodingKeys: String, CodingKey {
-        case kind, name, chunks
+        case kind, name, chunks, part
         case insertPrefix = "insert_prefix"
         case copyStatement = "copy_statement"
     }

@@ -22,17 +22,19 @@ final class DumpSink: Sendable {
         self.chunks = chunks
         self.progress = progress
         var entries = [String: [ChunkReference]]()
-        for entry in base?.entries ?? [] { entries[Self.key(entry.kind, entry.name)] = entry.chunks }
+        for entry in base?.entries ?? [] { entries[Self.key(entry.kind, entry.name, entry.part)] = entry.chunks }
         self.baseEntries = entries
     }
 
-    private static func key(_ kind: Manifest.Entry.Kind, _ name: String) -> String { "\(kind.rawValue)\u{0}\(name)" }
+    private static func key(_ kind: Manifest.Entry.Kind, _ name: String, _ part: Int?) -> String {
+        "\(kind.rawValue)\u{0}\(name)\u{0}\(part.map(String.init) ?? "")"
+    }
 
-    /// A writer for a new entry.
+    /// A writer for a new entry (`part` for one part of a table dumped in parts).
     func entry(_ kind: Manifest.Entry.Kind, name: String, insertPrefix: String? = nil,
-               copyStatement: String? = nil, fixedChunkSize: Int? = nil) -> EntryWriter {
-        EntryWriter(kind: kind, name: name, insertPrefix: insertPrefix, copyStatement: copyStatement, chunks: chunks,
-                    baseChunks: baseEntries[Self.key(kind, name)] ?? [], fixedChunkSize: fixedChunkSize)
+               copyStatement: String? = nil, part: Int? = nil, fixedChunkSize: Int? = nil) -> EntryWriter {
+        EntryWriter(kind: kind, name: name, insertPrefix: insertPrefix, copyStatement: copyStatement, part: part, chunks: chunks,
+                    baseChunks: baseEntries[Self.key(kind, name, part)] ?? [], fixedChunkSize: fixedChunkSize)
     }
 
     /// Ends `writer`'s stream and records its entry at position `order`; a table entry also records the
@@ -52,11 +54,23 @@ final class DumpSink: Sendable {
         }
     }
 
-    /// The recorded entries in order, and the table summaries in the same order.
+    /// The recorded entries in order, and the table summaries in the same order (a table dumped in parts
+    /// has one summary, of all its parts).
     func finish() -> (entries: [Manifest.Entry], tables: [Manifest.TableSummary]) {
         let sorted = recorded.withLock { $0 }.enumerated().sorted { ($0.element.order, $0.offset) < ($1.element.order, $1.offset) }
             .map(\.element)
-        return (sorted.compactMap(\.entry), sorted.compactMap(\.table))
+        var tables = [Manifest.TableSummary]()
+        var positions = [String: Int]()
+        for table in sorted.compactMap(\.table) {
+            let key = "\(table.schema ?? "")\u{0}\(table.name)"
+            if let position = positions[key] {
+                tables[position] = tables[position].merged(with: table)
+            } else {
+                positions[key] = tables.count
+                tables.append(table)
+            }
+        }
+        return (sorted.compactMap(\.entry), tables)
     }
 }
 

@@ -64,9 +64,10 @@ struct PostgreSQLDumper: EngineDumper {
 
         let dataTables = tables.filter { $0.kind == "r" }.sorted { ($0.schema, $0.name) < ($1.schema, $1.name) }
         sink.progress.phase("data", total: dataTables.count)
-        try await dumpData(tables: dataTables, columns: columns, snapshot: snapshot, configuration: leader.configuration, sink: sink)
+        let slices = try await slices(of: dataTables, leader: leader)
+        try await dumpData(slices, columns: columns, snapshot: snapshot, configuration: leader.configuration, sink: sink)
 
-        try await writePostData(leader: leader, relations: relations, order: dataTables.count + 1, sink: sink)
+        try await writePostData(leader: leader, relations: relations, order: (dataTables.count + 1) * Self.ordersPerTable, sink: sink)
         try await leader.commit()
     }
 
@@ -135,12 +136,73 @@ struct PostgreSQLDumper: EngineDumper {
         }
     }
 
-    private func dumpData(tables: [Relation], columns: [Int64: [Column]], snapshot: String,
+    /// What one worker dumps at a time: a whole table, or one part of a large one.
+    private struct Slice: Sendable {
+        var table: Relation
+        var order: Int
+        var part: Int?
+        /// The part's range of the primary key's first column (`WHERE` condition), nil for a whole table.
+        var condition: String?
+    }
+
+    /// Entries of one table sort between `(i + 1) * ordersPerTable` and the next table's.
+    private static let ordersPerTable = 1024
+    /// Tables larger than this are dumped in one part per worker, split at quantiles of the first column
+    /// of their primary key, so one large table is read, and restored, on several connections at once.
+    @TaskLocal static var partThreshold: Int64 = 64 << 20
+
+    private func slices(of tables: [Relation], leader: any DatabaseConnection) async throws -> [Slice] {
+        var slices = [Slice]()
+        for (index, table) in tables.enumerated() {
+            let order = (index + 1) * Self.ordersPerTable
+            let bounds = workers > 1 && table.primaryKey != nil ? try await splitPoints(of: table, parts: workers, leader: leader) : []
+            guard let column = bounds.first?.column, let type = bounds.first?.type else {
+                slices.append(Slice(table: table, order: order))
+                continue
+            }
+            let literals = bounds.map { "\(Dialect.postgresql.stringLiteral($0.value))::\(type)" }
+            for part in 0...literals.count {
+                var conditions = [String]()
+                if part > 0 { conditions.append("\(column) >= \(literals[part - 1])") }
+                if part < literals.count { conditions.append("\(column) < \(literals[part])") }
+                slices.append(Slice(table: table, order: order + part, part: part, condition: conditions.joined(separator: " AND ")))
+            }
+        }
+        return slices
+    }
+
+    /// Where to split a large table: `parts - 1` distinct values of its primary key's first column, from the
+    /// column's histogram in `pg_stats` (none when the table is small or has not been analysed).
+    private func splitPoints(of table: Relation, parts: Int, leader: any DatabaseConnection) async throws
+        -> [(column: String, type: String, value: String)] {
+        let q = Dialect.postgresql
+        let rows = try await leader.textRows("""
+            SELECT pg_catalog.quote_ident(a.attname), pg_catalog.format_type(a.atttypid, a.atttypmod), b.v
+            FROM pg_catalog.pg_index x
+            JOIN pg_catalog.pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = x.indkey[0]
+            JOIN pg_catalog.pg_stats s ON s.schemaname = \(q.stringLiteral(table.schema)) AND s.tablename = \(q.stringLiteral(table.name))
+              AND s.attname = a.attname
+            CROSS JOIN LATERAL (
+              SELECT h[1 + (pg_catalog.array_length(h, 1) - 1) * i / \(parts)] AS v, i
+              FROM (SELECT s.histogram_bounds::text::text[] AS h) bounds, pg_catalog.generate_series(1, \(parts - 1)) i) b
+            WHERE x.indrelid = \(table.oid) AND x.indisprimary AND b.v IS NOT NULL
+              AND pg_catalog.pg_relation_size(\(table.oid)) > \(Self.partThreshold)
+            ORDER BY b.i
+            """)
+        var points = [(column: String, type: String, value: String)]()
+        for row in rows {
+            guard let column = row[0], let type = row[1], let value = row[2], value != points.last?.value else { continue }
+            points.append((column, type, value))
+        }
+        return points
+    }
+
+    private func dumpData(_ slices: [Slice], columns: [Int64: [Column]], snapshot: String,
                           configuration: ConnectionConfiguration, sink: DumpSink) async throws {
         // Largest tables first, so the workers finish together.
-        let queue = WorkQueue(tables.enumerated().sorted { $0.element.pages > $1.element.pages }.map { ($0.offset, $0.element) })
+        let queue = WorkQueue(slices.sorted { $0.table.pages > $1.table.pages })
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<max(1, min(workers, tables.count)) {
+            for _ in 0..<max(1, min(workers, slices.count)) {
                 group.addTask {
                     let connection = try await Database.connect(configuration)
                     do {
@@ -148,9 +210,9 @@ struct PostgreSQLDumper: EngineDumper {
                         _ = try await connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                         _ = try await connection.execute("SET TRANSACTION SNAPSHOT \(Dialect.postgresql.stringLiteral(snapshot))")
                         _ = try await connection.execute("SELECT pg_catalog.set_config('search_path', '', false)")
-                        while let (index, table) = queue.next() {
+                        while let slice = queue.next() {
                             try Task.checkCancellation()
-                            try await dumpTable(table, columns: columns[table.oid] ?? [], order: index + 1, connection: connection, sink: sink)
+                            try await dumpTable(slice, columns: columns[slice.table.oid] ?? [], connection: connection, sink: sink)
                         }
                         try await connection.commit()
                     } catch {
@@ -164,21 +226,23 @@ struct PostgreSQLDumper: EngineDumper {
         }
     }
 
-    private func dumpTable(_ table: Relation, columns: [Column], order: Int, connection: any DatabaseConnection, sink: DumpSink) async throws {
+    private func dumpTable(_ slice: Slice, columns: [Column], connection: any DatabaseConnection, sink: DumpSink) async throws {
         let q = Dialect.postgresql
+        let table = slice.table
         let insertable = columns.filter { $0.generated.isEmpty }
         let names = insertable.map { q.quote($0.name) }.joined(separator: ", ")
         // COPY FROM writes identity columns as given, like INSERT ... OVERRIDING SYSTEM VALUE.
         let writer = sink.entry(.tableData, name: "\(table.schema).\(table.name)",
-                                copyStatement: insertable.isEmpty ? nil : "COPY \(table.qualified) (\(names)) FROM STDIN")
+                                copyStatement: insertable.isEmpty ? nil : "COPY \(table.qualified) (\(names)) FROM STDIN", part: slice.part)
         if !insertable.isEmpty {
             guard let postgres = connection as? PostgreSQLConnection else {
                 throw BackupError(.database, "the PostgreSQL dumper needs a PostgreSQL connection")
             }
+            let condition = slice.condition.map { " WHERE \($0)" } ?? ""
             let order = table.primaryKey.map { " ORDER BY \($0)" } ?? ""
-            try await copyRows(postgres, "COPY (SELECT \(names) FROM ONLY \(table.qualified)\(order)) TO STDOUT", into: writer)
+            try await copyRows(postgres, "COPY (SELECT \(names) FROM ONLY \(table.qualified)\(condition)\(order)) TO STDOUT", into: writer)
         }
-        try sink.record(writer, order: order, table: (table.schema, table.name))
+        try sink.record(writer, order: slice.order, table: (table.schema, table.name))
     }
 
     private func writePostData(leader: any DatabaseConnection, relations: [Relation], order: Int, sink: DumpSink) async throws {

@@ -35,9 +35,9 @@ final class CopyFeed: Sendable {
                     state.finished = true
                     break
                 }
-                for frame in try state.frames.feed(bytes) where frame.kind == .copyRow {
-                    block.append(contentsOf: frame.text)
-                    block.append(0x0A)
+                try state.frames.feed(bytes) { kind, text in
+                    // The row and the frame's terminating newline: one COPY line.
+                    if kind == .copyRow { block.append(contentsOf: UnsafeRawBufferPointer(start: text.baseAddress, count: text.count + 1)) }
                 }
             }
             return block.isEmpty && state.finished ? nil : block

@@ -52,10 +52,13 @@ final class LoadDataFeed: Sendable {
                     state.finished = true
                     break
                 }
-                for frame in try state.frames.feed(bytes) where frame.kind == .row {
-                    try frame.text.withUnsafeBufferPointer { try Self.appendLine(row: $0, modes: modes, to: &block) }
-                    state.rows += 1
+                var rows: Int64 = 0
+                try state.frames.feed(bytes) { kind, text in
+                    guard kind == .row else { return }
+                    try Self.appendLine(row: text.assumingMemoryBound(to: UInt8.self), modes: modes, to: &block)
+                    rows += 1
                 }
+                state.rows += rows
             }
             return block.isEmpty && state.finished ? nil : block
         }

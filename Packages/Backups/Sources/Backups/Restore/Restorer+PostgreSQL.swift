@@ -24,7 +24,8 @@ extension Restorer {
     /// of the (empty, just created) table when it is a plain table. Should the server refuse `FREEZE`, the
     /// table is loaded again with a plain COPY.
     func copyTable(_ entry: Manifest.Entry, copy: String, connection: PostgreSQLConnection, freezable: [String: String]) async throws {
-        if let qualified = freezable[entry.name], copy.hasPrefix("COPY \(qualified) ("), copy.hasSuffix(" FROM STDIN") {
+        // A table in parts is loaded on several connections at once: no TRUNCATE, which would make them wait.
+        if entry.part == nil, let qualified = freezable[entry.name], copy.hasPrefix("COPY \(qualified) ("), copy.hasSuffix(" FROM STDIN") {
             do {
                 try await copyTable(entry, copy: copy + " WITH (FREEZE)", truncate: "TRUNCATE ONLY \(qualified)", connection: connection)
                 return

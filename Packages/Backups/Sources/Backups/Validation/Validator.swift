@@ -36,7 +36,7 @@ struct Validator {
                 report.valid = false
                 report.errors.append("\(entry.name): \((error as? BackupError)?.message ?? "\(error)")")
             }
-            if entry.kind == .tableData { rowsByEntry[entry.name] = rows }
+            if entry.kind == .tableData { rowsByEntry[entry.name, default: 0] += rows }
             progress.tableDone(name: entry.name, rows: rows, bytes: report.bytesChecked)
         }
         for table in manifest.tables {
