@@ -55,13 +55,17 @@ struct ContentDefinedChunker {
         var position = max(scanned, minimumSize)
         let limit = min(count, maximumSize)
         var h = hash
-        let found: Int? = buffer.withUnsafeBufferPointer { bytes in
-            while position < limit {
-                h = (h << 1) &+ Gear.table[Int(bytes[position])]
-                position += 1
-                if h & mask == 0 { return position }
+        let mask = self.mask
+        // The table is read once here: a global's accessor in the per-byte loop costs a `swift_once` check.
+        let found: Int? = Gear.table.withUnsafeBufferPointer { gear in
+            buffer.withUnsafeBufferPointer { bytes in
+                while position < limit {
+                    h = (h << 1) &+ gear[Int(bytes[position])]
+                    position += 1
+                    if h & mask == 0 { return position }
+                }
+                return nil
             }
-            return nil
         }
         if let found { return found }
         if count >= maximumSize { return maximumSize }

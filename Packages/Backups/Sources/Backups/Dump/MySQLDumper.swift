@@ -22,14 +22,15 @@ struct MySQLDumper: EngineDumper {
         let tables = objects.filter { $0[1] == "BASE TABLE" }.compactMap { $0[0] }
         let views = objects.filter { $0[1] == "VIEW" }.compactMap { $0[0] }
 
-        var columns = [String: [(name: String, type: String, generated: Bool)]]()
+        var columns = [String: [(name: String, type: String, generated: Bool, charset: String?)]]()
         for row in try await leader.textRows("""
-            SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, EXTRA FROM information_schema.COLUMNS
+            SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, EXTRA, CHARACTER_SET_NAME FROM information_schema.COLUMNS
             WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, ORDINAL_POSITION
             """) {
             let extra = (row[3] ?? "").uppercased()
             columns[row[0] ?? "", default: []].append((row[1] ?? "", (row[2] ?? "").lowercased(),
-                                                       extra.contains("VIRTUAL") || extra.contains("STORED") || extra.contains("PERSISTENT")))
+                                                       extra.contains("VIRTUAL") || extra.contains("STORED") || extra.contains("PERSISTENT"),
+                                                       row[4]))
         }
         var primaryKeys = [String: [String]]()
         for row in try await leader.textRows("""
@@ -53,7 +54,8 @@ struct MySQLDumper: EngineDumper {
             let names = insertable.map { q.quote($0.name) }.joined(separator: ", ")
             let writer = sink.entry(.tableData, name: table, insertPrefix: "INSERT INTO \(q.quote(table)) (\(names)) VALUES ")
             if !insertable.isEmpty {
-                let tuple = insertable.map { Self.literal(column: q.quote($0.name), type: $0.type) }.joined(separator: ", ',', ")
+                let tuple = insertable.map { Self.literal(column: q.quote($0.name), type: $0.type, charset: $0.charset) }
+                    .joined(separator: ", ',', ")
                 let order = primaryKeys[table].map { " ORDER BY " + $0.map(q.quote).joined(separator: ", ") } ?? ""
                 try await streamRows(leader, "SELECT CONCAT('(', \(tuple), ')') FROM \(q.quote(table))\(order)", into: writer)
             }
@@ -87,8 +89,10 @@ struct MySQLDumper: EngineDumper {
         _ = try await leader.execute("COMMIT")
     }
 
-    /// The SQL expression giving a column's value as a literal in the connection's character set.
-    static func literal(column: String, type: String) -> String {
+    /// The SQL expression giving a column's value as a literal in the connection's character set (utf8mb4).
+    /// Only text in another character set is converted: the conversion costs the server more than the
+    /// quoting itself.
+    static func literal(column: String, type: String, charset: String?) -> String {
         if binaryTypes.contains(type) {
             return "IF(\(column) IS NULL, 'NULL', CONCAT('X''', HEX(\(column)), ''''))"
         }
@@ -99,7 +103,8 @@ struct MySQLDumper: EngineDumper {
             // The text protocol rounds FLOAT to 6 digits; its exact DOUBLE value reads back as the same FLOAT.
             return "IF(\(column) IS NULL, 'NULL', CAST(CAST(\(column) AS DOUBLE) AS CHAR))"
         }
-        return "CONVERT(QUOTE(\(column)) USING utf8mb4)"
+        if let charset, charset != "utf8mb4" { return "CONVERT(QUOTE(\(column)) USING utf8mb4)" }
+        return "QUOTE(\(column))"
     }
 
     /// Removes `DEFINER=user@host` so the restoring user owns the object (it may not have SUPER).
