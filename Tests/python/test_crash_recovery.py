@@ -1,8 +1,8 @@
 """Faults that end a call half-way: dbm-server SIGKILLed in the middle of a backup, a restore and a
 migration run (SQLite and PostgreSQL), and a backup that runs out of file space.
 
-Each test waits for a real sign that the work is under way (a `.partial` backup directory with chunks
-in it, a statement visible in pg_stat_activity, a `$/progress` report) rather than sleeping a fixed
+Each test waits for a real sign that the work is under way (a `.partial` backup directory with a pack
+file holding chunks, a statement visible in pg_stat_activity, a `$/progress` report) rather than sleeping a fixed
 time, kills the server with SIGKILL, starts a new one and checks what the next user would see:
 nothing listed or recorded that is not complete, a database that matches its history, and a next step
 that either works or says what to do."""
@@ -124,7 +124,8 @@ def source(request, tmp_path, helper):
 
 
 def partial_chunks(destination):
-    return glob.glob(os.path.join(destination, ".*.partial", "chunks", "*", "*"))
+    """Pack files of a running backup that hold at least one chunk."""
+    return [p for p in glob.glob(os.path.join(destination, ".*.partial", "packs", "*.pack")) if os.path.getsize(p) > 0]
 
 
 def test_backup_killed_midway_is_never_listed(tmp_path, source):
@@ -317,8 +318,8 @@ def test_full_disk_during_a_backup_is_a_clear_backup_error_and_leaves_nothing(tm
         db.execute("INSERT INTO t (v) SELECT randomblob(1000) FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 4000) SELECT x FROM c)")
     destination = tmp_path / "backups"
     destination.mkdir()
-    # native: chunks (up to 512 KiB) pass the limit only sometimes; sql: every chunk of the intermediate
-    # archive fits, and the ~8 MB SQL file being rendered does not.
+    # native: the snapshot copy of the 4 MB database (and the pack its chunks go to) pass the limit;
+    # sql: the intermediate archive's pack file does.
     limit = 256 * 1024 if backup_format == "native" else 1024 * 1024
 
     def small_file_limit():

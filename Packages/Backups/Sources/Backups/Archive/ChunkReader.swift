@@ -17,11 +17,9 @@ struct ChunkReader: Sendable {
 
     /// The stored bytes of a chunk, after checking their size and SHA-256 (no key needed).
     func readStored(_ chunk: ChunkReference) throws(BackupError) -> [UInt8] {
-        let url = ChunkPaths.file(for: chunk.id, in: BackupCatalog.directory(of: chunk.location, in: root))
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw BackupError(.corrupt, "chunk \(chunk.id.prefix(12)) of backup \(chunk.location) is missing")
+        guard let bytes = ChunkPaths.readStored(chunk, in: BackupCatalog.directory(of: chunk.location, in: root)) else {
+            throw BackupError(.corrupt, "chunk \(chunk.id.prefix(12)) of backup \(chunk.location) is missing or truncated")
         }
-        let bytes = [UInt8](data)
         guard bytes.count == chunk.storedSize, Array(SHA256.hash(data: bytes)).hexString == chunk.storedSHA256 else {
             throw BackupError(.corrupt, "chunk \(chunk.id.prefix(12)) of backup \(chunk.location) does not match its SHA-256")
         }

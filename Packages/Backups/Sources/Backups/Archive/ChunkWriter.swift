@@ -23,6 +23,8 @@ final class ChunkWriter: Sendable {
     private let queue = DispatchQueue(label: "dbm.backups.chunks", attributes: .concurrent)
     private let slots: DispatchSemaphore
     private let group = DispatchGroup()
+    /// The pack files this backup's chunks are appended to.
+    private let packs: PackWriter
 
     private struct State {
         var written: [String: ChunkReference] = [:]
@@ -51,7 +53,11 @@ final class ChunkWriter: Sendable {
         self.reusable = reusable
         self.baseReader = baseReader
         self.slots = DispatchSemaphore(value: max(1, parallelism))
+        self.packs = PackWriter(backupDirectory: directory)
     }
+
+    /// Closes the pack files once every chunk is written (after `complete(_:)`).
+    func closePacks() throws(BackupError) { try packs.close() }
 
     /// Bytes written to this backup's own chunk files so far.
     var storedBytes: Int64 { state.withLock { $0.storedBytes } }
@@ -134,19 +140,12 @@ final class ChunkWriter: Sendable {
         var (stored, bases) = try compress(plaintext, deltaBases: deltaBases, aligned: aligned)
         if let key { stored = try key.seal(stored, chunkID: id) }
         let hash = Array(SHA256.hash(data: stored)).hexString
-        let url = ChunkPaths.file(for: id, in: directory)
-        do {
-            // Not intermediate: a removed (cancelled) backup directory must not be recreated.
-            let parent = url.deletingLastPathComponent()
-            if !FileManager.default.fileExists(atPath: parent.path) {
-                try? FileManager.default.createDirectory(at: parent, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-            }
-            try SecureFile.write(Data(stored), to: url)
-        } catch {
-            throw BackupError(.storage, "cannot write chunk \(id.prefix(12)): \(error.message)")
-        }
-        return ChunkReference(id: id, size: plaintext.count, storedSize: stored.count, storedSHA256: hash,
-                              codec: bases.isEmpty ? codec : .zstd, location: backupID, deltaBases: bases)
+        let (pack, offset) = try packs.append(stored)
+        var reference = ChunkReference(id: id, size: plaintext.count, storedSize: stored.count, storedSHA256: hash,
+                                       codec: bases.isEmpty ? codec : .zstd, location: backupID, deltaBases: bases)
+        reference.pack = pack
+        reference.offset = offset
+        return reference
     }
 
     /// The chunk compressed on its own, or as a zstd delta of `deltaBases` when that is under a quarter of
@@ -207,15 +206,6 @@ extension ChunkWriter {
                 return nil
             }
         }
-    }
-}
-
-/// Where chunk files live inside a backup directory: `chunks/<first two hex digits>/<id>`.
-enum ChunkPaths {
-    static func file(for id: String, in backupDirectory: URL) -> URL {
-        backupDirectory.appendingPathComponent("chunks", isDirectory: true)
-            .appendingPathComponent(String(id.prefix(2)), isDirectory: true)
-            .appendingPathComponent(id)
     }
 }
 

@@ -70,7 +70,15 @@ final class EntryWriter {
     /// Appends one row tuple (`('a',1,NULL)`).
     func row(_ tuple: [UInt8]) throws(BackupError) {
         checksum.add(tuple)
-        try append(Frame(.row, tuple))
+        tuple.withUnsafeBytes { Frame.encode(.row, $0, into: &pending) }
+        if pending.count >= 64 * 1024 { try flush() }
+    }
+
+    /// Appends one row tuple from bytes the caller keeps.
+    func row(_ tuple: UnsafeRawBufferPointer) throws(BackupError) {
+        checksum.add(tuple)
+        Frame.encode(.row, tuple, into: &pending)
+        if pending.count >= 64 * 1024 { try flush() }
     }
 
     /// Appends whole rows of PostgreSQL COPY text data (each ending with a newline), one `D` frame per row.

@@ -7,9 +7,9 @@ import Foundation
 /// test lives in `verification.json` beside it. See `Docs/backup-format.md`.
 public struct Manifest: Sendable, Codable, Hashable {
     public static let formatName = "dbm-backup"
-    /// 2: chunks may be deltas (`delta_bases`); 3: a `database_image` entry (SQLite). A backup is written
-    /// with the lowest version that can describe it, so older readers still read what they can.
-    public static let currentVersion = 3
+    /// 2: chunks may be deltas (`delta_bases`); 3: a `database_image` entry (SQLite); 4: chunks are stored
+    /// in pack files (`pack`, `offset`). Readers read every earlier version.
+    public static let currentVersion = 4
 
     public var format: String = Manifest.formatName
     public var formatVersion: Int = Manifest.currentVersion
@@ -159,6 +159,10 @@ public struct ChunkReference: Sendable, Codable, Hashable {
     /// For a delta chunk, the chunks of earlier backups it was compressed against (zstd, with their
     /// plaintexts, in order, as the prefix); empty for a chunk stored on its own.
     public var deltaBases: [ChunkReference]
+    /// The pack file (`packs/<pack>.pack` in the `location` backup) and the offset of the stored bytes in
+    /// it; both nil for a chunk stored in a file of its own (format 3 and earlier).
+    public var pack: Int?
+    public var offset: Int64?
 
     public init(id: String, size: Int, storedSize: Int, storedSHA256: String, codec: CompressionCodec,
                 location: String, deltaBases: [ChunkReference] = []) {
@@ -184,6 +188,7 @@ public struct ChunkReference: Sendable, Codable, Hashable {
         case storedSize = "stored_size"
         case storedSHA256 = "stored_sha256"
         case deltaBases = "delta_bases"
+        case pack, offset
     }
 
     public init(from decoder: any Decoder) throws {
@@ -194,6 +199,8 @@ public struct ChunkReference: Sendable, Codable, Hashable {
                   codec: try c.decode(CompressionCodec.self, forKey: .codec),
                   location: try c.decode(String.self, forKey: .location),
                   deltaBases: try c.decodeIfPresent([ChunkReference].self, forKey: .deltaBases) ?? [])
+        pack = try c.decodeIfPresent(Int.self, forKey: .pack)
+        offset = try c.decodeIfPresent(Int64.self, forKey: .offset)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -205,6 +212,8 @@ public struct ChunkReference: Sendable, Codable, Hashable {
         try c.encode(codec, forKey: .codec)
         try c.encode(location, forKey: .location)
         if !deltaBases.isEmpty { try c.encode(deltaBases, forKey: .deltaBases) }
+        try c.encodeIfPresent(pack, forKey: .pack)
+        try c.encodeIfPresent(offset, forKey: .offset)
     }
 }
 

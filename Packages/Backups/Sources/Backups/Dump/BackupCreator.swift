@@ -46,8 +46,6 @@ struct BackupCreator {
         defer { close(lock) }
         var writer: ChunkWriter?
         do {
-            try FileManager.default.createDirectory(at: partial.appendingPathComponent("chunks"), withIntermediateDirectories: false,
-                                                    attributes: [.posixPermissions: 0o700])
             let codec = config.compression
             let chunks = ChunkWriter(backupID: id, directory: partial, codec: codec,
                                      level: config.compressionLevel ?? codec.defaultLevel, key: key, reusable: reusable,
@@ -72,6 +70,7 @@ struct BackupCreator {
                 entry.chunks = try await chunks.complete(entry.chunks)
                 completed.append(entry)
             }
+            try chunks.closePacks()
             var manifest = Manifest(
                 id: id, databaseName: databaseName, backupType: parent == nil ? .full : config.type, compression: codec,
                 compressionLevel: config.compressionLevel ?? codec.defaultLevel, encryption: config.encryption,
@@ -79,9 +78,7 @@ struct BackupCreator {
                 createdAt: createdAt, completedAt: Date(), retentionDays: config.retentionDays,
                 engine: configuration.dialect.rawValue, serverVersion: serverVersion, parentBackup: parent?.manifest.id,
                 storedBytes: chunks.storedBytes, logicalBytes: chunks.logicalBytes, tables: tables, entries: completed)
-            // Readers that predate delta chunks or images can still read backups without them.
-            manifest.formatVersion = manifest.entries.contains { $0.kind == .databaseImage } ? 3
-                : manifest.allChunks.contains { !$0.deltaBases.isEmpty } ? 2 : 1
+            manifest.formatVersion = Manifest.currentVersion
             try Self.verifyWritten(manifest, in: partial)
             try Self.writeManifest(manifest, to: partial)
             try Task.checkCancellation()
@@ -134,9 +131,8 @@ struct BackupCreator {
     /// Re-reads every chunk written by this backup and checks its stored hash before the backup is published.
     static func verifyWritten(_ manifest: Manifest, in directory: URL) throws(BackupError) {
         for chunk in manifest.allChunks where chunk.location == manifest.id {
-            let url = ChunkPaths.file(for: chunk.id, in: directory)
-            guard let data = FileManager.default.contents(atPath: url.path), data.count == chunk.storedSize,
-                  SHA256Hex.of(data) == chunk.storedSHA256 else {
+            guard let bytes = ChunkPaths.readStored(chunk, in: directory), bytes.count == chunk.storedSize,
+                  Array(SHA256.hash(data: bytes)).hexString == chunk.storedSHA256 else {
                 throw BackupError(.storage, "chunk \(chunk.id.prefix(12)) did not read back as written")
             }
         }

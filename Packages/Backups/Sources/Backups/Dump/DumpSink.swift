@@ -78,6 +78,14 @@ final class DumpSink: Sendable {
 /// every thousand rows. Runs on the connection's own queue.
 func streamRows(_ connection: any DatabaseConnection, _ sql: String, into writer: EntryWriter) async throws {
     let box = UncheckedSendable(writer)
+    if let mysql = connection as? MySQLConnection {
+        // The tuple's bytes go from the client library's buffer into the stream, with no value in between.
+        _ = try await mysql.reduceRawRows(sql, into: 0) { _, row in
+            guard row.count == 1, let tuple = row[0] else { throw BackupError(.database, "a row tuple query returned no text") }
+            try box.value.row(tuple)
+        }
+        return
+    }
     try await connection.withCursor(sql, .none) { cursor in
         var n = 0
         while let row = try cursor.next() {

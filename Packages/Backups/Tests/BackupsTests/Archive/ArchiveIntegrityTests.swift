@@ -12,9 +12,10 @@ final class ArchiveIntegrityTests: XCTestCase {
         return BackupManager(defaults: config)
     }
 
-    private func chunkFiles(_ backupPath: String) -> [URL] {
-        let enumerator = FileManager.default.enumerator(at: URL(fileURLWithPath: backupPath).appendingPathComponent("chunks"), includingPropertiesForKeys: nil)
-        return (enumerator?.allObjects as? [URL] ?? []).filter { !$0.hasDirectoryPath && $0.lastPathComponent.count == 64 }
+    /// The backup's pack files.
+    private func packFiles(_ backupPath: String) throws -> [URL] {
+        try FileManager.default.contentsOfDirectory(at: URL(fileURLWithPath: backupPath).appendingPathComponent("packs"), includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "pack" }
     }
 
     private func flipByte(in url: URL, at fraction: Double = 0.5) throws {
@@ -32,8 +33,8 @@ final class ArchiveIntegrityTests: XCTestCase {
         XCTAssertTrue(clean.valid)
         XCTAssertGreaterThan(clean.chunksChecked, 0)
 
-        let chunk = try XCTUnwrap(chunkFiles(record.filePath).first)
-        try flipByte(in: chunk)
+        let chunk = try XCTUnwrap(Fixtures.storedChunks(record.filePath).first)
+        try Fixtures.damage(chunk)
         let report = try await manager.validateBackup(ValidateBackupParams(backupPath: record.filePath))
         XCTAssertFalse(report.valid)
         XCTAssertFalse(report.errors.isEmpty)
@@ -61,11 +62,11 @@ final class ArchiveIntegrityTests: XCTestCase {
         let source = try Fixtures.chinookSQLite()
         let manager = manager(BackupConfig(compression: .none))
         let record = try await manager.createBackup(of: source, params: CreateBackupParams())
-        let chunk = try XCTUnwrap(chunkFiles(record.filePath).max { a, b in
-            ((try? a.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0) < ((try? b.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0)
-        })
-        let data = try Data(contentsOf: chunk)
-        try data.prefix(data.count / 2).write(to: chunk)
+        // The pack ends in the middle of its last chunk.
+        let chunk = try XCTUnwrap(Fixtures.storedChunks(record.filePath).max { $0.offset < $1.offset })
+        let data = try Data(contentsOf: chunk.pack)
+        XCTAssertEqual(data.count, chunk.offset + chunk.size)
+        try data.prefix(chunk.offset + chunk.size / 2).write(to: chunk.pack)
         let report = try await manager.validateBackup(ValidateBackupParams(backupPath: record.filePath))
         XCTAssertFalse(report.valid)
     }
@@ -82,8 +83,8 @@ final class ArchiveIntegrityTests: XCTestCase {
         XCTAssertEqual(record.encryption, "aes-256-gcm")
 
         // No plaintext from the database appears in any stored chunk.
-        for chunk in chunkFiles(record.filePath) {
-            let bytes = try Data(contentsOf: chunk)
+        for pack in try packFiles(record.filePath) {
+            let bytes = try Data(contentsOf: pack)
             XCTAssertNil(bytes.range(of: Data("AC/DC".utf8)))
         }
 
@@ -156,7 +157,9 @@ final class ArchiveIntegrityTests: XCTestCase {
         let source = try Fixtures.chinookSQLite()
         let manager = manager()
         let record = try await manager.createBackup(of: source, params: CreateBackupParams())
-        for file in chunkFiles(record.filePath) + [URL(fileURLWithPath: record.filePath).appendingPathComponent("manifest.json")] {
+        let packs = try packFiles(record.filePath)
+        XCTAssertFalse(packs.isEmpty)
+        for file in packs + [URL(fileURLWithPath: record.filePath).appendingPathComponent("manifest.json")] {
             let mode = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? NSNumber
             XCTAssertEqual(mode?.intValue, 0o600, file.lastPathComponent)
         }

@@ -165,14 +165,9 @@ final class IncrementalChainTests: XCTestCase {
                              "deleting a backup whose chunks are delta bases was allowed") { error in
             XCTAssertEqual((error as? BackupError)?.code, .chainDependency)
         }
-        let baseChunks = try FileManager.default.subpathsOfDirectory(atPath: chain[2].filePath + "/chunks")
-            .filter { $0.contains("/") }.map { chain[2].filePath + "/chunks/" + $0 }
+        let baseChunks = try Fixtures.storedChunks(chain[2].filePath)
         XCTAssertFalse(baseChunks.isEmpty)
-        for file in baseChunks {
-            var data = try Data(contentsOf: URL(fileURLWithPath: file))
-            data[data.count / 2] ^= 0xFF
-            try data.write(to: URL(fileURLWithPath: file))
-        }
+        for chunk in baseChunks { try Fixtures.damage(chunk) }
         let damaged = try await manager.validateBackup(ValidateBackupParams(backupPath: last.filePath))
         XCTAssertFalse(damaged.valid, "a backup whose delta bases are damaged validated")
     }

@@ -27,12 +27,8 @@ final class SQLiteStagingTests: XCTestCase {
         XCTAssertEqual(journal, .text("delete"), "the restored file keeps SQLite's default journal mode")
 
         // A chunk that fails verification half-way: no target file, no staging file.
-        let chunks = FileManager.default.enumerator(at: URL(fileURLWithPath: record.filePath).appendingPathComponent("chunks"), includingPropertiesForKeys: nil)
-        let files = (chunks?.allObjects as? [URL] ?? []).filter { $0.lastPathComponent.count == 64 }.sorted { $0.path < $1.path }
-        let chunk = try XCTUnwrap(files.last)
-        var data = try Data(contentsOf: chunk)
-        data[data.count / 2] ^= 0x01
-        try data.write(to: chunk)
+        let chunk = try XCTUnwrap(Fixtures.storedChunks(record.filePath).last)
+        try Fixtures.damage(chunk)
         let failing = TestDatabases.temporaryDirectory()
         do {
             _ = try await manager.restoreBackup(RestoreBackupParams(backupPath: record.filePath, targetDatabase: failing.appendingPathComponent("r.db").path))
@@ -87,7 +83,7 @@ final class SQLiteStagingTests: XCTestCase {
         let record = try await manager.createBackup(of: source, params: CreateBackupParams())
         let manifest = try StoredBackup.open(URL(fileURLWithPath: record.filePath), verify: true).manifest
         XCTAssertEqual(manifest.entries.map(\.kind), [.databaseImage])
-        XCTAssertEqual(manifest.formatVersion, 3)
+        XCTAssertEqual(manifest.formatVersion, 4)
         XCTAssertEqual(manifest.tables.count, 11)
         // Cut every 128 KiB, so chunk n of the next image covers the same pages.
         let image = try XCTUnwrap(manifest.entries.first?.chunks)

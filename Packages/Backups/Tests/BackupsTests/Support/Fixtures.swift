@@ -144,4 +144,35 @@ enum Fixtures {
         }
         return out
     }
+
+    /// A chunk stored in a backup's own directory: its pack file, and where its stored bytes lie in it.
+    struct StoredChunk {
+        var pack: URL
+        var offset: Int
+        var size: Int
+    }
+
+    /// The chunks a backup stored itself (not those it shares with its base), read from its manifest.
+    static func storedChunks(_ backupPath: String) throws -> [StoredChunk] {
+        let directory = URL(fileURLWithPath: backupPath)
+        let data = try Data(contentsOf: directory.appendingPathComponent("manifest.json"))
+        let manifest = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let id = try XCTUnwrap(manifest["id"] as? String)
+        var chunks = [StoredChunk]()
+        for entry in manifest["entries"] as? [[String: Any]] ?? [] {
+            for chunk in entry["chunks"] as? [[String: Any]] ?? [] where chunk["location"] as? String == id {
+                let pack = try XCTUnwrap(chunk["pack"] as? Int)
+                chunks.append(StoredChunk(pack: directory.appendingPathComponent("packs/\(pack).pack"),
+                                          offset: try XCTUnwrap(chunk["offset"] as? Int), size: try XCTUnwrap(chunk["stored_size"] as? Int)))
+            }
+        }
+        return chunks
+    }
+
+    /// Flips one bit in the middle of a stored chunk.
+    static func damage(_ chunk: StoredChunk) throws {
+        var data = try Data(contentsOf: chunk.pack)
+        data[chunk.offset + chunk.size / 2] ^= 0x01
+        try data.write(to: chunk.pack)
+    }
 }
