@@ -1,4 +1,5 @@
 import Crypto
+import Dispatch
 import Foundation
 import Synchronization
 
@@ -6,7 +7,13 @@ import Synchronization
 ///
 /// Frames go through the content-defined chunker; each completed chunk goes to the shared `ChunkWriter`.
 /// Rows also feed the table's order-independent checksum.
-/// - Important: not thread-safe; one writer per entry, used from one thread at a time.
+///
+/// Two stages run side by side: the caller's thread frames rows and checksums them into blocks of
+/// `blockSize`; the writer's own serial queue cuts the blocks into chunks, names them and hands them to the
+/// `ChunkWriter` (which may block while its workers are busy). So a dump read on one connection uses a second
+/// core for chunking. At most `blocksInFlight` blocks wait between the stages.
+/// - Important: the framing methods are not thread-safe; one writer per entry, called from one thread at a
+///   time. The chunking state (`chunker`, `references`, `offset`, `shift`) is touched only on `pipeline`.
 final class EntryWriter {
     let kind: Manifest.Entry.Kind
     let name: String
@@ -36,6 +43,13 @@ final class EntryWriter {
     /// fall every `fixedChunkSize` bytes (a database image, whose pages keep their offsets).
     private let followsContent: Bool
 
+    /// The chunking stage, its back-pressure, and the first error it met (thrown at the next block).
+    private let pipeline = DispatchQueue(label: "dbm.backups.entry")
+    private let inFlight = DispatchSemaphore(value: EntryWriter.blocksInFlight)
+    private let failure = Mutex<BackupError?>(nil)
+    static let blockSize = 256 * 1024
+    static let blocksInFlight = 4
+
     init(kind: Manifest.Entry.Kind, name: String, insertPrefix: String? = nil, copyStatement: String? = nil, part: Int? = nil,
          chunks: ChunkWriter, baseChunks: [ChunkReference] = [], fixedChunkSize: Int? = nil) {
         self.part = part
@@ -57,7 +71,7 @@ final class EntryWriter {
         }
         self.baseIndex = index
         self.baseStarts = starts
-        pending.reserveCapacity(64 * 1024)
+        pending.reserveCapacity(Self.blockSize + 4096)
     }
 
     /// Rows written so far.
@@ -71,14 +85,14 @@ final class EntryWriter {
     func row(_ tuple: [UInt8]) throws(BackupError) {
         checksum.add(tuple)
         tuple.withUnsafeBytes { Frame.encode(.row, $0, into: &pending) }
-        if pending.count >= 64 * 1024 { try flush() }
+        if pending.count >= Self.blockSize { try flush() }
     }
 
     /// Appends one row tuple from bytes the caller keeps.
     func row(_ tuple: UnsafeRawBufferPointer) throws(BackupError) {
         checksum.add(tuple)
         Frame.encode(.row, tuple, into: &pending)
-        if pending.count >= 64 * 1024 { try flush() }
+        if pending.count >= Self.blockSize { try flush() }
     }
 
     /// Appends whole rows of PostgreSQL COPY text data (each ending with a newline), one `D` frame per row.
@@ -96,23 +110,43 @@ final class EntryWriter {
             index += 1
         }
         guard start == count else { throw BackupError(.database, "COPY data for \(name) ends inside a row") }
-        if pending.count >= 64 * 1024 { try flush() }
+        if pending.count >= Self.blockSize { try flush() }
     }
 
     /// Appends bytes as they are, without framing (a database image).
     func raw(_ bytes: UnsafeRawBufferPointer) throws(BackupError) {
         pending.append(contentsOf: bytes)
-        if pending.count >= 64 * 1024 { try flush() }
+        if pending.count >= Self.blockSize { try flush() }
     }
 
     func append(_ frame: Frame) throws(BackupError) {
         frame.text.withUnsafeBytes { Frame.encode(frame.kind, $0, into: &pending) }
-        if pending.count >= 64 * 1024 { try flush() }
+        if pending.count >= Self.blockSize { try flush() }
     }
 
+    /// Hands the framed bytes to the chunking stage (waiting while `blocksInFlight` blocks are queued).
     private func flush() throws(BackupError) {
-        for chunk in chunker.append(pending) { try store(chunk) }
-        pending.removeAll(keepingCapacity: true)
+        if let error = failure.withLock({ $0 }) { throw error }
+        guard !pending.isEmpty else { return }
+        var block = [UInt8]()
+        block.reserveCapacity(Self.blockSize + 4096)
+        swap(&block, &pending)
+        inFlight.wait()
+        let this = UncheckedSendable(self)
+        pipeline.async { [block] in
+            defer { this.value.inFlight.signal() }
+            this.value.chunk(block)
+        }
+    }
+
+    /// On `pipeline`: cuts a block into chunks and stores them; an error is kept for the caller.
+    private func chunk(_ block: [UInt8]) {
+        guard failure.withLock({ $0 == nil }) else { return }
+        do {
+            for chunk in chunker.append(block) { try store(chunk) }
+        } catch {
+            failure.withLock { if $0 == nil { $0 = error } }
+        }
     }
 
     /// Stores a chunk, offering as its delta bases the base chunks covering the same stream range. Ranges
@@ -162,9 +196,17 @@ final class EntryWriter {
     /// Ends the stream; the entry's chunk list is completed once `ChunkWriter.complete` has run.
     func finish() throws(BackupError) -> (entry: Manifest.Entry, rows: Int64, checksum: String) {
         try flush()
-        if let last = chunker.finish() { try store(last) }
+        let this = UncheckedSendable(self)
+        let chunks = pipeline.sync { () -> [ChunkReference] in
+            let writer = this.value
+            if writer.failure.withLock({ $0 == nil }), let last = writer.chunker.finish() {
+                do throws(BackupError) { try writer.store(last) } catch { writer.failure.withLock { if $0 == nil { $0 = error } } }
+            }
+            return writer.references
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
         let entry = Manifest.Entry(kind: kind, name: name, insertPrefix: insertPrefix, copyStatement: copyStatement,
-                                   part: part, chunks: references)
+                                   part: part, chunks: chunks)
         return (entry, checksum.count, checksum.hex)
     }
 }
