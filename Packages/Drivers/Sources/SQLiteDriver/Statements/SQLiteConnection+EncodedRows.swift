@@ -7,7 +7,7 @@ extension SQLiteConnection {
     ///
     /// Each column is encoded as a type byte and its value, numbers little-endian: `n` (NULL), `i` and 8
     /// bytes (integer), `r` and the 8 bytes of the IEEE double (real), `t` or `b`, a 4-byte length and the
-    /// bytes (text as stored, blob). The encoding is exact: two rows encode alike only if they hold the
+    /// bytes (text in UTF-8, blob as is). The encoding is exact: two rows encode alike only if they hold the
     /// same values of the same storage classes.
     public func reduceEncodedRows<T: Sendable>(
         _ sql: String, into initial: T, _ update: @Sendable (inout T, UnsafeRawBufferPointer) throws -> Void
@@ -45,16 +45,12 @@ extension SQLiteConnection {
         case SQLITE_FLOAT:
             row.append(0x72)
             append(sqlite3_column_double(statement, column).bitPattern)
-        case SQLITE_TEXT:
-            row.append(0x74)
-            let bytes = sqlite3_column_text(statement, column)
+        case let type where type == SQLITE_TEXT || type == SQLITE_BLOB:
+            // Text in UTF-8 (converted from a UTF-16 database), a blob as is; the count is read after.
+            let bytes = type == SQLITE_TEXT
+                ? UnsafeRawPointer(sqlite3_column_text(statement, column)) : sqlite3_column_blob(statement, column)
             let count = Int(sqlite3_column_bytes(statement, column))
-            append(UInt32(count))
-            if let bytes { row.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count)) }
-        case SQLITE_BLOB:
-            row.append(0x62)
-            let bytes = sqlite3_column_blob(statement, column)
-            let count = Int(sqlite3_column_bytes(statement, column))
+            row.append(type == SQLITE_TEXT ? 0x74 : 0x62)
             append(UInt32(count))
             if let bytes { row.append(contentsOf: UnsafeRawBufferPointer(start: bytes, count: count)) }
         default:
