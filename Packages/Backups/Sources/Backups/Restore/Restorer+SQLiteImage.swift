@@ -21,7 +21,7 @@ extension Restorer {
                 let lock = try staging.lock()
                 defer { staging.unlock(lock) }
                 do {
-                    try await writeImage(image, to: staging.buildPath)
+                    try await writeImage(image, to: staging.buildPath, mode: 0o644)
                     try staging.commit()
                 } catch {
                     staging.discard()
@@ -33,7 +33,7 @@ extension Restorer {
                 defer { for suffix in ["", "-journal", "-wal", "-shm"] { unlink(scratch + suffix) } }
                 do {
                     try await requireEmpty(connection)
-                    try await writeImage(image, to: scratch)
+                    try await writeImage(image, to: scratch, mode: 0o600)
                     guard let sqlite = connection as? SQLiteConnection else {
                         throw BackupError(.invalidArgument, "the target is not a SQLite connection")
                     }
@@ -52,9 +52,10 @@ extension Restorer {
         return manifest.tables
     }
 
-    /// Writes the image's chunks into a new file at `path` (mode 0644, as SQLite creates files): one worker
-    /// per core reads, verifies and decompresses the next chunk and writes it at its offset.
-    private func writeImage(_ image: Manifest.Entry, to path: String) async throws {
+    /// Writes the image's chunks into a new file at `path`: one worker per core reads, verifies and
+    /// decompresses the next chunk and writes it at its offset. `mode`: 0644 (before the umask) for the
+    /// database itself, as SQLite creates files; 0600 for a scratch copy in the temporary directory.
+    private func writeImage(_ image: Manifest.Entry, to path: String, mode: mode_t) async throws {
         let chunks = image.chunks
         var end: Int64 = 0
         let offsets = chunks.map { chunk in
@@ -66,7 +67,7 @@ extension Restorer {
         let cancelled = CancellationFlag()
         try await withTaskCancellationHandler {
             try await offThePool {
-                let descriptor = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+                let descriptor = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
                 guard descriptor >= 0 else { throw BackupError(.storage, "cannot create \(path) (errno \(errno))") }
                 let next = Atomic<Int>(0)
                 let failure = Mutex<(any Error)?>(nil)
