@@ -8,10 +8,11 @@ import Synchronization
 /// Frames go through the content-defined chunker; each completed chunk goes to the shared `ChunkWriter`.
 /// Rows also feed the table's order-independent checksum.
 ///
-/// Two stages run side by side: the caller's thread frames rows and checksums them into blocks of
-/// `blockSize`; the writer's own serial queue cuts the blocks into chunks, names them and hands them to the
-/// `ChunkWriter` (which may block while its workers are busy). So a dump read on one connection uses a second
-/// core for chunking. At most `blocksInFlight` blocks wait between the stages.
+/// Two stages run side by side: the caller's thread frames rows into blocks of `blockSize` (a block always
+/// holds whole frames); the writer's own serial queue adds each row of a block to the checksum, cuts the
+/// blocks into chunks, names them and hands them to the `ChunkWriter` (which may block while its workers are
+/// busy). So a dump read on one connection uses a second core for hashing and chunking. At most
+/// `blocksInFlight` blocks wait between the stages.
 /// - Important: the framing methods are not thread-safe; one writer per entry, called from one thread at a
 ///   time. The chunking state (`chunker`, `references`, `offset`, `shift`) is touched only on `pipeline`.
 final class EntryWriter {
@@ -23,6 +24,7 @@ final class EntryWriter {
     private let chunks: ChunkWriter
     private var chunker = ContentDefinedChunker()
     private var references: [ChunkReference] = []
+    /// The rows' checksum, kept on `pipeline`.
     private var checksum = RowChecksum()
     private var pending: [UInt8] = []
     /// The same entry's chunks in the base backup, where each starts in the base's stream, and where each
@@ -74,23 +76,18 @@ final class EntryWriter {
         pending.reserveCapacity(Self.blockSize + 4096)
     }
 
-    /// Rows written so far.
-    var rowCount: Int64 { checksum.count }
-
     func statement(_ sql: String) throws(BackupError) { try append(Frame(.statement, sql)) }
 
     func compound(_ sql: String) throws(BackupError) { try append(Frame(.compound, sql)) }
 
     /// Appends one row tuple (`('a',1,NULL)`).
     func row(_ tuple: [UInt8]) throws(BackupError) {
-        checksum.add(tuple)
         tuple.withUnsafeBytes { Frame.encode(.row, $0, into: &pending) }
         if pending.count >= Self.blockSize { try flush() }
     }
 
     /// Appends one row tuple from bytes the caller keeps.
     func row(_ tuple: UnsafeRawBufferPointer) throws(BackupError) {
-        checksum.add(tuple)
         Frame.encode(.row, tuple, into: &pending)
         if pending.count >= Self.blockSize { try flush() }
     }
@@ -103,7 +100,6 @@ final class EntryWriter {
         while index < count {
             if block[index] == 0x0A {
                 let row = UnsafeRawBufferPointer(rebasing: block[start..<index])
-                checksum.add(row)
                 Frame.encode(.copyRow, row, into: &pending)
                 start = index + 1
             }
@@ -139,10 +135,12 @@ final class EntryWriter {
         }
     }
 
-    /// On `pipeline`: cuts a block into chunks and stores them; an error is kept for the caller.
+    /// On `pipeline`: adds the block's rows to the checksum (an image has none), cuts it into chunks and
+    /// stores them; an error is kept for the caller.
     private func chunk(_ block: [UInt8]) {
         guard failure.withLock({ $0 == nil }) else { return }
         do {
+            if kind == .tableData { try checksumRows(in: block) }
             for chunk in chunker.append(block) { try store(chunk) }
         } catch {
             failure.withLock { if $0 == nil { $0 = error } }
@@ -197,17 +195,41 @@ final class EntryWriter {
     func finish() throws(BackupError) -> (entry: Manifest.Entry, rows: Int64, checksum: String) {
         try flush()
         let this = UncheckedSendable(self)
-        let chunks = pipeline.sync { () -> [ChunkReference] in
+        let (chunks, checksum) = pipeline.sync { () -> ([ChunkReference], RowChecksum) in
             let writer = this.value
             if writer.failure.withLock({ $0 == nil }), let last = writer.chunker.finish() {
                 do throws(BackupError) { try writer.store(last) } catch { writer.failure.withLock { if $0 == nil { $0 = error } } }
             }
-            return writer.references
+            return (writer.references, writer.checksum)
         }
         if let error = failure.withLock({ $0 }) { throw error }
         let entry = Manifest.Entry(kind: kind, name: name, insertPrefix: insertPrefix, copyStatement: copyStatement,
                                    part: part, chunks: chunks)
         return (entry, checksum.count, checksum.hex)
+    }
+
+    /// On `pipeline`: adds every row frame (`R`, `D`) of a block of whole frames to the checksum.
+    private func checksumRows(in block: [UInt8]) throws(BackupError) {
+        let whole = block.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> Bool in
+            var position = 0
+            while position < bytes.count {
+                let kind = bytes[position]
+                var length = 0
+                position += 1
+                while position < bytes.count, bytes[position] != 0x0A {
+                    length = length * 10 + Int(bytes[position] &- 48)
+                    position += 1
+                }
+                let start = position + 1
+                guard start + length < bytes.count else { return false }
+                if kind == Frame.Kind.row.rawValue || kind == Frame.Kind.copyRow.rawValue {
+                    checksum.add(UnsafeRawBufferPointer(rebasing: bytes[start..<start + length]))
+                }
+                position = start + length + 1
+            }
+            return true
+        }
+        guard whole else { throw BackupError(.storage, "a block of \(name) ends inside a record") }
     }
 }
 

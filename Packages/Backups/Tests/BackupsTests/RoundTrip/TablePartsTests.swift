@@ -28,6 +28,11 @@ final class TablePartsTests: XCTestCase {
         XCTAssertEqual(parts.map(\.part), [0, 1], "the text-keyed table is split in two at its median")
         XCTAssertEqual(manifest.entries.filter { $0.name == "public.small" }.map(\.part), [nil], "a small table stays whole")
         XCTAssertEqual(manifest.tables.filter { $0.name == "item" }.map(\.rowCount), [40000], "one summary for the table's parts")
+        // The checksum is taken over each row's COPY text: "1" and "2" for the small table.
+        var small = RowChecksum()
+        small.add(Array("1".utf8))
+        small.add(Array("2".utf8))
+        XCTAssertEqual(manifest.tables.first { $0.name == "small" }?.checksum, small.hex)
 
         _ = try await manager.restoreBackup(RestoreBackupParams(backupPath: record.filePath, targetDatabase: target.url))
         let expected = try await Fixtures.allRows(source)
