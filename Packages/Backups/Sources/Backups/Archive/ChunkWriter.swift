@@ -239,6 +239,20 @@ enum SecureFile {
         }
     }
 
+    /// Writes all of `bytes` at `offset` of an open file (`pwrite`, so several threads may write their own
+    /// ranges); a failure is `storageError(errno, context)`.
+    static func write(_ bytes: [UInt8], to descriptor: Int32, at offset: Int64, _ context: String) throws(BackupError) {
+        var done = 0
+        while done < bytes.count {
+            let written = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress! + done, $0.count - done, off_t(offset) + off_t(done)) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw storageError(errno, context)
+            }
+            done += written
+        }
+    }
+
     /// A storage error for `code` (an errno value), saying plainly when space or the size limit ran out.
     static func storageError(_ code: Int32, _ context: String) -> BackupError {
         let reason = String(cString: strerror(code))

@@ -143,8 +143,13 @@ final class EntryWriter {
             if kind == .tableData { try checksumRows(in: block) }
             for chunk in chunker.append(block) { try store(chunk) }
         } catch {
-            failure.withLock { if $0 == nil { $0 = error } }
+            fail(error)
         }
+    }
+
+    /// Keeps the chunking stage's first error, for the caller's next call.
+    private func fail(_ error: BackupError) {
+        failure.withLock { if $0 == nil { $0 = error } }
     }
 
     /// Stores a chunk, offering as its delta bases the base chunks covering the same stream range. Ranges
@@ -192,44 +197,36 @@ final class EntryWriter {
     }
 
     /// Ends the stream; the entry's chunk list is completed once `ChunkWriter.complete` has run.
-    func finish() throws(BackupError) -> (entry: Manifest.Entry, rows: Int64, checksum: String) {
+    func finish() throws(BackupError) -> (entry: Manifest.Entry, rows: RowChecksum) {
         try flush()
         let this = UncheckedSendable(self)
         let (chunks, checksum) = pipeline.sync { () -> ([ChunkReference], RowChecksum) in
             let writer = this.value
             if writer.failure.withLock({ $0 == nil }), let last = writer.chunker.finish() {
-                do throws(BackupError) { try writer.store(last) } catch { writer.failure.withLock { if $0 == nil { $0 = error } } }
+                do throws(BackupError) { try writer.store(last) } catch { writer.fail(error) }
             }
             return (writer.references, writer.checksum)
         }
         if let error = failure.withLock({ $0 }) { throw error }
         let entry = Manifest.Entry(kind: kind, name: name, insertPrefix: insertPrefix, copyStatement: copyStatement,
                                    part: part, chunks: chunks)
-        return (entry, checksum.count, checksum.hex)
+        return (entry, checksum)
     }
 
     /// On `pipeline`: adds every row frame (`R`, `D`) of a block of whole frames to the checksum.
     private func checksumRows(in block: [UInt8]) throws(BackupError) {
-        let whole = block.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> Bool in
-            var position = 0
-            while position < bytes.count {
-                let kind = bytes[position]
-                var length = 0
-                position += 1
-                while position < bytes.count, bytes[position] != 0x0A {
-                    length = length * 10 + Int(bytes[position] &- 48)
-                    position += 1
+        let scanned = block.withUnsafeBytes { bytes in
+            Result { () throws(BackupError) -> Int in
+                var position = 0
+                while let (kind, text) = try FrameReader.frame(in: bytes, at: position) {
+                    if kind == .row || kind == .copyRow { checksum.add(UnsafeRawBufferPointer(rebasing: bytes[text])) }
+                    position = text.upperBound + 1
                 }
-                let start = position + 1
-                guard start + length < bytes.count else { return false }
-                if kind == Frame.Kind.row.rawValue || kind == Frame.Kind.copyRow.rawValue {
-                    checksum.add(UnsafeRawBufferPointer(rebasing: bytes[start..<start + length]))
-                }
-                position = start + length + 1
+                return position
             }
-            return true
         }
-        guard whole else { throw BackupError(.storage, "a block of \(name) ends inside a record") }
+        let end = try scanned.get()
+        guard end == block.count else { throw BackupError(.storage, "a block of \(name) ends inside a record") }
     }
 }
 
@@ -260,9 +257,7 @@ struct RowChecksum: Sendable {
         xor ^= other.xor
     }
 
-    var hex: String { Self.hex(sum: sum, xor: xor) }
-
-    static func hex(sum: UInt64, xor: UInt64) -> String {
+    var hex: String {
         func h(_ v: UInt64) -> String {
             let s = String(v, radix: 16)
             return String(repeating: "0", count: 16 - s.count) + s

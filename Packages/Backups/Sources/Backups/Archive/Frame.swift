@@ -82,7 +82,7 @@ struct FrameReader {
         }
         pending.append(contentsOf: bytes)
         try pending.withUnsafeBytes { buffer in
-            while let (kind, range) = try next(in: buffer) {
+            while let (kind, range) = try Self.frame(in: buffer, at: offset) {
                 offset = range.upperBound + 1
                 try body(kind, UnsafeRawBufferPointer(rebasing: buffer[range]))
             }
@@ -96,8 +96,9 @@ struct FrameReader {
         }
     }
 
-    /// The next complete frame at `offset`: its kind and where its text lies in `pending`.
-    private func next(in pending: UnsafeRawBufferPointer) throws(BackupError) -> (Frame.Kind, Range<Int>)? {
+    /// The complete frame starting at `offset` of `pending`: its kind and where its text lies; nil when the
+    /// bytes end before the frame does.
+    static func frame(in pending: UnsafeRawBufferPointer, at offset: Int) throws(BackupError) -> (Frame.Kind, Range<Int>)? {
         let count = pending.count
         guard offset < count else { return nil }
         guard let kind = Frame.Kind(rawValue: pending[offset]) else {

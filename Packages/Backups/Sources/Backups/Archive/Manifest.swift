@@ -114,21 +114,6 @@ public struct Manifest: Sendable, Codable, Hashable {
 }
 
 extension Manifest.TableSummary {
-    /// The summary of a table dumped in parts: row counts added, checksums combined as `RowChecksum`
-    /// combines them (wrapping sum, XOR), so it equals the summary of the whole table.
-    func merged(with other: Manifest.TableSummary) -> Manifest.TableSummary {
-        func halves(_ hex: String) -> (UInt64, UInt64)? {
-            guard hex.count == 32, let sum = UInt64(hex.prefix(16), radix: 16), let xor = UInt64(hex.suffix(16), radix: 16) else { return nil }
-            return (sum, xor)
-        }
-        var merged = self
-        merged.rowCount += other.rowCount
-        if let a = halves(checksum), let b = halves(other.checksum) {
-            merged.checksum = RowChecksum.hex(sum: a.0 &+ b.0, xor: a.1 ^ b.1)
-        }
-        return merged
-    }
-
     enum CodingKeys: String, CodingKey {
         case schema, name, checksum
         case rowCount = "row_count"

@@ -33,15 +33,7 @@ final class PackWriter: Sendable {
             s.packs[index].size += Int64(bytes.count)
             return (index, s.packs[index].descriptor, offset)
         }
-        var done = 0
-        while done < bytes.count {
-            let written = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress! + done, $0.count - done, off_t(offset) + off_t(done)) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw SecureFile.storageError(errno, "cannot write pack \(pack)")
-            }
-            done += written
-        }
+        try SecureFile.write(bytes, to: descriptor, at: offset, "cannot write pack \(pack)")
         return (pack, offset)
     }
 

@@ -13,6 +13,8 @@ final class DumpSink: Sendable {
         var order: Int
         var entry: Manifest.Entry?
         var table: Manifest.TableSummary?
+        /// The rows behind `table`'s count and checksum, when this entry holds them (parts are merged).
+        var rows: RowChecksum?
     }
 
     /// The base backup's chunk lists by entry (`kind` and name), for delta compression.
@@ -40,10 +42,10 @@ final class DumpSink: Sendable {
     /// Ends `writer`'s stream and records its entry at position `order`; a table entry also records the
     /// table's row count and checksum.
     func record(_ writer: EntryWriter, order: Int, table: (schema: String?, name: String)? = nil) throws(BackupError) {
-        let (entry, rows, checksum) = try writer.finish()
-        let summary = table.map { Manifest.TableSummary(schema: $0.schema, name: $0.name, rowCount: rows, checksum: checksum) }
-        recorded.withLock { $0.append(Recorded(order: order, entry: entry, table: summary)) }
-        if table != nil { progress.tableDone(name: writer.name, rows: rows, bytes: chunks.logicalBytes) }
+        let (entry, rows) = try writer.finish()
+        let summary = table.map { Manifest.TableSummary(schema: $0.schema, name: $0.name, rowCount: rows.count, checksum: rows.hex) }
+        recorded.withLock { $0.append(Recorded(order: order, entry: entry, table: summary, rows: table == nil ? nil : rows)) }
+        if table != nil { progress.tableDone(name: writer.name, rows: rows.count, bytes: chunks.logicalBytes) }
     }
 
     /// Records table summaries that belong to no entry of their own (the tables of a database image),
@@ -60,14 +62,20 @@ final class DumpSink: Sendable {
         let sorted = recorded.withLock { $0 }.enumerated().sorted { ($0.element.order, $0.offset) < ($1.element.order, $1.offset) }
             .map(\.element)
         var tables = [Manifest.TableSummary]()
+        var rows = [RowChecksum?]()
         var positions = [String: Int]()
-        for table in sorted.compactMap(\.table) {
+        for record in sorted {
+            guard let table = record.table else { continue }
             let key = "\(table.schema ?? "")\u{0}\(table.name)"
-            if let position = positions[key] {
-                tables[position] = tables[position].merged(with: table)
+            if let position = positions[key], var merged = rows[position], let part = record.rows {
+                merged.merge(part)
+                rows[position] = merged
+                tables[position].rowCount = merged.count
+                tables[position].checksum = merged.hex
             } else {
                 positions[key] = tables.count
                 tables.append(table)
+                rows.append(record.rows)
             }
         }
         return (sorted.compactMap(\.entry), tables)

@@ -155,7 +155,10 @@ struct PostgreSQLDumper: EngineDumper {
         var slices = [Slice]()
         for (index, table) in tables.enumerated() {
             let order = (index + 1) * Self.ordersPerTable
-            let bounds = workers > 1 && table.primaryKey != nil ? try await splitPoints(of: table, parts: workers, leader: leader) : []
+            // relpages (from the last VACUUM/ANALYZE, which also makes the histogram) picks the candidates, so
+            // small tables cost no query; the query itself checks the table's actual size.
+            let candidate = workers > 1 && table.primaryKey != nil && table.pages * 8192 > Self.partThreshold
+            let bounds = candidate ? try await splitPoints(of: table, parts: workers, leader: leader) : []
             guard let column = bounds.first?.column, let type = bounds.first?.type else {
                 slices.append(Slice(table: table, order: order))
                 continue

@@ -23,7 +23,7 @@ struct SQLiteDumper: EngineDumper {
             let columns = try await SQLiteTables.columns(leader, of: table.name)
             let names = columns.map(q.quote).joined(separator: ", ")
             let writer = sink.entry(.tableData, name: table.name, insertPrefix: "INSERT INTO \(q.quote(table.name)) (\(names)) VALUES ")
-            if let query = SQLiteTables.tupleQuery(table, columns: columns, ordered: true) {
+            if let query = SQLiteTables.tupleQuery(table, columns: columns) {
                 try await streamRows(leader, query, into: writer)
             }
             try sink.record(writer, order: index + 1, table: (nil, table.name))
@@ -81,14 +81,13 @@ enum SQLiteTables {
         try await connection.textColumn("SELECT name FROM pragma_table_info(\(Dialect.sqlite.stringLiteral(table)))")
     }
 
-    /// A query returning each row of `table` as one text value, `(lit, lit, ...)` of `quote()` literals
-    /// (the text a table's checksum is taken over), optionally limited to a rowid range; nil without columns.
-    static func tupleQuery(_ table: Table, columns: [String], ordered: Bool = false, rowids: ClosedRange<Int64>? = nil) -> String? {
+    /// A query returning each row of `table` in rowid order as one text value, `(lit, lit, ...)` of
+    /// `quote()` literals (the text a SQL dump's row checksum is taken over); nil without columns.
+    static func tupleQuery(_ table: Table, columns: [String]) -> String? {
         guard !columns.isEmpty else { return nil }
         let q = Dialect.sqlite
         let tuple = columns.map { "quote(\(q.quote($0)))" }.joined(separator: " || ',' || ")
-        let range = rowids.map { " WHERE _rowid_ BETWEEN \($0.lowerBound) AND \($0.upperBound)" } ?? ""
-        let order = ordered && !table.withoutRowID ? " ORDER BY _rowid_" : ""
-        return "SELECT '(' || \(tuple) || ')' FROM \(q.quote(table.name))\(range)\(order)"
+        let order = table.withoutRowID ? "" : " ORDER BY _rowid_"
+        return "SELECT '(' || \(tuple) || ')' FROM \(q.quote(table.name))\(order)"
     }
 }

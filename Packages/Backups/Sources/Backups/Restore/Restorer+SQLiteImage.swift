@@ -17,16 +17,7 @@ extension Restorer {
         progress.phase("data", total: manifest.tables.count)
         do {
             if let staging = SQLiteStaging(target: target.database) {
-                SQLiteStaging.removeAbandoned(besides: target.database)
-                let lock = try staging.lock()
-                defer { staging.unlock(lock) }
-                do {
-                    try await writeImage(image, to: staging.buildPath, mode: 0o644)
-                    try staging.commit()
-                } catch {
-                    staging.discard()
-                    throw error
-                }
+                try await staging.build { buildPath in try await writeImage(image, to: buildPath, mode: 0o644) }
             } else {
                 let connection = try await Database.connect(target)
                 let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("dbm-image-\(UUID().uuidString).sqlite").path
@@ -68,7 +59,7 @@ extension Restorer {
         try await withTaskCancellationHandler {
             try await offThePool {
                 let descriptor = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-                guard descriptor >= 0 else { throw BackupError(.storage, "cannot create \(path) (errno \(errno))") }
+                guard descriptor >= 0 else { throw SecureFile.storageError(errno, "cannot create \(path)") }
                 let next = Atomic<Int>(0)
                 let failure = Mutex<(any Error)?>(nil)
                 DispatchQueue.concurrentPerform(iterations: workers) { _ in
@@ -78,7 +69,7 @@ extension Restorer {
                         do {
                             if cancelled.isSet { throw BackupError(.cancelled, "restore cancelled") }
                             let bytes = try reader.read(chunks[index])
-                            try Self.write(bytes, to: descriptor, at: offsets[index])
+                            try SecureFile.write(bytes, to: descriptor, at: offsets[index], "cannot write the restored database")
                         } catch {
                             failure.withLock { if $0 == nil { $0 = error } }
                         }
@@ -86,23 +77,10 @@ extension Restorer {
                 }
                 let closed = Foundation.close(descriptor)
                 if let error = failure.withLock({ $0 }) { throw error }
-                guard closed == 0 else { throw BackupError(.storage, "cannot write the restored database (errno \(errno))") }
+                guard closed == 0 else { throw SecureFile.storageError(errno, "cannot write the restored database") }
             }
         } onCancel: {
             cancelled.set()
-        }
-    }
-
-    private static func write(_ bytes: [UInt8], to descriptor: Int32, at offset: Int64) throws(BackupError) {
-        var done = 0
-        while done < bytes.count {
-            let written = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress! + done, $0.count - done, off_t(offset) + off_t(done)) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                let reason = errno == ENOSPC ? "no space left on the device" : errno == EFBIG ? "file size limit reached" : "errno \(errno)"
-                throw BackupError(.storage, "cannot write the restored database: \(reason)")
-            }
-            done += written
         }
     }
 }

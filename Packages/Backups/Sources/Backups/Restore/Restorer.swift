@@ -30,19 +30,11 @@ struct Restorer {
         if let image = manifest.entries.first(where: { $0.kind == .databaseImage }) { return try await restoreImage(image) }
         // A SQLite restore into a new file is built beside it and renamed into place when complete.
         guard target.dialect == .sqlite, let staging = SQLiteStaging(target: target.database) else { return try await restore() }
-        SQLiteStaging.removeAbandoned(besides: target.database)
-        let lock = try staging.lock()
-        defer { staging.unlock(lock) }
-        var building = self
-        building.target = target.with(database: staging.buildPath)
-        building.buildsSQLiteFile = true
-        do {
-            let tables = try await building.restore()
-            try staging.commit()
-            return tables
-        } catch {
-            staging.discard()
-            throw error
+        return try await staging.build { buildPath in
+            var building = self
+            building.target = target.with(database: buildPath)
+            building.buildsSQLiteFile = true
+            return try await building.restore()
         }
     }
 

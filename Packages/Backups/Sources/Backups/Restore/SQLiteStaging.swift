@@ -59,6 +59,22 @@ struct SQLiteStaging: Sendable {
         return removed
     }
 
+    /// Builds the target in the staging file: removes what killed restores left beside it, holds the lock
+    /// while `body` writes `buildPath`, then syncs and renames it into place; a failed build leaves nothing.
+    func build<T>(_ body: (_ buildPath: String) async throws -> T) async throws -> T {
+        Self.removeAbandoned(besides: targetPath)
+        let lock = try lock()
+        defer { unlock(lock) }
+        do {
+            let result = try await body(buildPath)
+            try commit()
+            return result
+        } catch {
+            discard()
+            throw error
+        }
+    }
+
     /// Syncs the staging file and renames it over the target.
     func commit() throws(BackupError) {
         let descriptor = open(buildPath, O_RDONLY)

@@ -6,10 +6,15 @@ import XCTest
 
 /// SQLite restores into a new file are built in a hidden staging file and renamed into place.
 final class SQLiteStagingTests: XCTestCase {
-    func testRestoreIntoANewFileLeavesOnlyTheDatabaseAndAFailedOneLeavesNothing() async throws {
+    /// A native backup of a fresh copy of chinook, with the manager that took it.
+    private func chinookBackup() async throws -> (ConnectionConfiguration, BackupManager, BackupRecord) {
         let source = try Fixtures.chinookSQLite()
         let manager = BackupManager(defaults: BackupConfig(destination: TestDatabases.temporaryDirectory().path))
-        let record = try await manager.createBackup(of: source, params: CreateBackupParams())
+        return (source, manager, try await manager.createBackup(of: source, params: CreateBackupParams()))
+    }
+
+    func testRestoreIntoANewFileLeavesOnlyTheDatabaseAndAFailedOneLeavesNothing() async throws {
+        let (source, manager, record) = try await chinookBackup()
 
         let directory = TestDatabases.temporaryDirectory()
         let target = directory.appendingPathComponent("restored.db").path
@@ -42,9 +47,7 @@ final class SQLiteStagingTests: XCTestCase {
     /// What a killed restore left (its staging file, no process holding its lock) goes at the next restore;
     /// a staging file another restore still holds stays.
     func testTheNextRestoreRemovesAKilledRestoresStagingFileOnly() async throws {
-        let source = try Fixtures.chinookSQLite()
-        let manager = BackupManager(defaults: BackupConfig(destination: TestDatabases.temporaryDirectory().path))
-        let record = try await manager.createBackup(of: source, params: CreateBackupParams())
+        let (_, manager, record) = try await chinookBackup()
         let directory = TestDatabases.temporaryDirectory()
         let dead = directory.appendingPathComponent(".restored.db.restore-dead").path
         let live = directory.appendingPathComponent(".restored.db.restore-live").path
@@ -78,9 +81,7 @@ final class SQLiteStagingTests: XCTestCase {
     /// A target that cannot be replaced on disk (a database file that exists without tables) gets the image
     /// through SQLite's backup API; one that holds tables is refused and keeps its rows.
     func testImageRestoresInPlaceIntoAnEmptyDatabaseAndRefusesOneWithTables() async throws {
-        let source = try Fixtures.chinookSQLite()
-        let manager = BackupManager(defaults: BackupConfig(destination: TestDatabases.temporaryDirectory().path))
-        let record = try await manager.createBackup(of: source, params: CreateBackupParams())
+        let (source, manager, record) = try await chinookBackup()
         let manifest = try StoredBackup.open(URL(fileURLWithPath: record.filePath), verify: true).manifest
         XCTAssertEqual(manifest.entries.map(\.kind), [.databaseImage])
         XCTAssertEqual(manifest.formatVersion, 4)

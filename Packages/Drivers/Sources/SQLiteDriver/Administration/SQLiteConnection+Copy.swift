@@ -18,7 +18,7 @@ extension SQLiteConnection {
         }
         Foundation.close(descriptor)
         do {
-            try Self.copy(from: source, "main", toFile: path)
+            try Self.copy(from: source, toFile: path)
         } catch {
             unlink(path)
             throw error
@@ -37,7 +37,7 @@ extension SQLiteConnection {
         try Self.step(from: source, to: destination)
     }
 
-    private static func copy(from source: OpaquePointer, _ name: String, toFile path: String) throws(DatabaseError) {
+    private static func copy(from source: OpaquePointer, toFile path: String) throws(DatabaseError) {
         var destination: OpaquePointer?
         let rc = sqlite3_open_v2(path, &destination, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil)
         defer { sqlite3_close_v2(destination) }
