@@ -7,16 +7,17 @@ import Foundation
 final class EngineBench: Sendable {
     let base: ConnectionConfiguration
     let megabytes: Int
-    /// How many times the dbm restore runs (each into a fresh target); the fastest is reported.
-    let restoreRuns: Int
+    /// How many times each backup and restore runs, dbm's and the reference tools' alike (a restore into a
+    /// fresh target each time, an incremental from the same parent each time); the fastest is reported.
+    let runs: Int
     let work: URL
     let source: ConnectionConfiguration
     let targets: [ConnectionConfiguration]
 
-    init(base: ConnectionConfiguration, megabytes: Int, restoreRuns: Int = 1, work: URL) {
+    init(base: ConnectionConfiguration, megabytes: Int, runs: Int = 1, work: URL) {
         self.base = base
         self.megabytes = megabytes
-        self.restoreRuns = max(1, restoreRuns)
+        self.runs = max(1, runs)
         self.work = work
         let suffix = "\(getpid())"
         if base.dialect == .sqlite {
@@ -42,25 +43,22 @@ final class EngineBench: Sendable {
         print("generated \(Generator.rows(forMegabytes: megabytes)) rows in \(Measure.seconds(generated))")
 
         let manager = BackupManager(defaults: BackupConfig(destination: work.appendingPathComponent("dbm").path))
-        let (full, backupTime) = try await Measure.time {
+        let (full, backupTime) = try await best("dbm backup, gzip") {
             try await manager.createBackup(of: source, params: CreateBackupParams(databaseName: "bench"))
         }
         var restoreTimes = [Double]()
-        for run in 0..<restoreRuns {
+        for run in 0..<runs {
+            // Each run into a new target; the drop after it is not timed.
             let target = run == 0 ? targets[0] : targets[0].with(database: targets[0].database + "_\(run)")
-            let (_, seconds) = try await Measure.time {
+            restoreTimes.append(try await Measure.time {
                 try await manager.restoreBackup(RestoreBackupParams(backupPath: full.filePath, targetDatabase: target.url))
-            }
-            restoreTimes.append(seconds)
-            if run > 0 {
-                if base.dialect == .sqlite { try? FileManager.default.removeItem(atPath: target.database) }
-                else { try? await driver.dropDatabase(target.database, ifExists: true, on: admin) }
-            }
+            }.1)
+            if run > 0 { await drop(target) }
         }
-        let restoreTime = restoreTimes.min() ?? 0
-        if restoreRuns > 1 { print("dbm restore runs: " + restoreTimes.map(Measure.seconds).joined(separator: ", ") + " (fastest reported)") }
+        if runs > 1 { print("dbm restore: " + restoreTimes.map(Measure.seconds).joined(separator: ", ")) }
+        let restoreTime = restoreTimes.min()!
         let zstdManager = BackupManager(defaults: BackupConfig(destination: work.appendingPathComponent("dbm-zstd").path, compression: .zstd))
-        let (zstd, zstdTime) = try await Measure.time {
+        let (zstd, zstdTime) = try await best("dbm backup, zstd") {
             try await zstdManager.createBackup(of: source, params: CreateBackupParams(databaseName: "bench"))
         }
         var lines: [(String, Double, Double?, Int64)] = [
@@ -84,8 +82,12 @@ final class EngineBench: Sendable {
 
         for scattered in [false, true] {
             try await Generator.changeOnePercent(source, scattered: scattered, megabytes: megabytes)
-            let (incremental, incrementalTime) = try await Measure.time {
-                try await manager.createBackup(of: source, params: CreateBackupParams(databaseName: "bench", backupType: "incremental"))
+            // Every run has the same parent: the attempts before the last are deleted.
+            var attempt: BackupRecord?
+            let (incremental, incrementalTime) = try await best(scattered ? "incremental, scattered" : "incremental, one range") {
+                if let attempt { _ = try manager.deleteBackup(DeleteBackupParams(backupPath: attempt.filePath)) }
+                attempt = try await manager.createBackup(of: source, params: CreateBackupParams(databaseName: "bench", backupType: "incremental"))
+                return attempt!
             }
             print(String(format: "incremental after 1%% of rows changed (%@): %@ (%.1f%% of full), %@ (%.0f%% of full's time)",
                          scattered ? "every 100th row" : "one id range", Measure.mib(incremental.sizeBytes),
@@ -94,31 +96,76 @@ final class EngineBench: Sendable {
         }
     }
 
+    /// Runs `body` `runs` times and returns the first run's value with the fastest time; prints every time
+    /// when there is more than one run.
+    private func best<T>(_ label: String, _ body: () async throws -> T) async throws -> (T, Double) {
+        var first: T?
+        var times = [Double]()
+        for _ in 0..<runs {
+            let (value, seconds) = try await Measure.time { try await body() }
+            if first == nil { first = value }
+            times.append(seconds)
+        }
+        if runs > 1 { print("\(label): " + times.map(Measure.seconds).joined(separator: ", ")) }
+        return (first!, times.min()!)
+    }
+
+    /// The fastest of `runs` runs of a reference tool's command line; `prepare` runs untimed before each.
+    private func bestShell(_ label: String, _ command: String, environment: [String: String],
+                           prepare: () async throws -> Void = {}) async throws -> Double {
+        var fastest = Double.infinity
+        var times = [Double]()
+        for _ in 0..<runs {
+            try await prepare()
+            times.append(try Measure.shell(command, environment: environment))
+            fastest = min(fastest, times.last!)
+        }
+        if runs > 1 { print("\(label): " + times.map(Measure.seconds).joined(separator: ", ")) }
+        return fastest
+    }
+
+    /// An empty database for a reference restore (dropped first when an earlier run made it).
+    private func fresh(_ target: ConnectionConfiguration) async throws {
+        if target.dialect == .sqlite { try? FileManager.default.removeItem(atPath: target.database); return }
+        try await driver.dropDatabase(target.database, ifExists: true, on: admin)
+        try await driver.createDatabase(target.database, options: CreateDatabaseOptions(), on: admin)
+    }
+
+    private func drop(_ target: ConnectionConfiguration) async {
+        if target.dialect == .sqlite { try? FileManager.default.removeItem(atPath: target.database) }
+        else { try? await driver.dropDatabase(target.database, ifExists: true, on: admin) }
+    }
+
     /// The engine's own tools: (name, backup seconds, restore seconds, size).
     private func referenceRuns() async throws -> [(String, Double, Double?, Int64)] {
         let dir = work.path
         switch base.dialect {
         case .sqlite:
-            let backup = try Measure.shell("sqlite3 '\(source.database)' \".backup '\(dir)/ref.db'\" && gzip -f '\(dir)/ref.db'")
-            let restore = try Measure.shell("gzip -dc '\(dir)/ref.db.gz' > '\(targets[1].database)'")
+            let backup = try await bestShell("sqlite3 .backup + gzip", "rm -f '\(dir)/ref.db.gz' && sqlite3 '\(source.database)' \".backup '\(dir)/ref.db'\" && gzip -f '\(dir)/ref.db'", environment: [:])
+            let restore = try await bestShell("gunzip", "gzip -dc '\(dir)/ref.db.gz' > '\(targets[1].database)'", environment: [:]) {
+                try await self.fresh(self.targets[1])
+            }
             return [("sqlite3 .backup + gzip", backup, restore, Measure.size("\(dir)/ref.db.gz"))]
         case .postgresql:
             let env = ["PGPASSWORD": base.password ?? ""]
             let src = pgArguments(source)
-            let custom = try Measure.shell("pg_dump -Fc \(src) -f '\(dir)/ref.dump'", environment: env)
-            try await driver.createDatabase(targets[1].database, options: CreateDatabaseOptions(), on: admin)
-            let customRestore = try Measure.shell("pg_restore -d '\(targets[1].database)' \(pgConnection()) '\(dir)/ref.dump'", environment: env)
-            let directory = try Measure.shell("pg_dump -Fd -j 2 \(src) -f '\(dir)/ref.dir'", environment: env)
-            try await driver.createDatabase(targets[2].database, options: CreateDatabaseOptions(), on: admin)
-            let directoryRestore = try Measure.shell("pg_restore -j 2 -d '\(targets[2].database)' \(pgConnection()) '\(dir)/ref.dir'", environment: env)
+            let custom = try await bestShell("pg_dump -Fc", "pg_dump -Fc \(src) -f '\(dir)/ref.dump'", environment: env)
+            let customRestore = try await bestShell("pg_restore", "pg_restore -d '\(targets[1].database)' \(pgConnection()) '\(dir)/ref.dump'", environment: env) {
+                try await self.fresh(self.targets[1])
+            }
+            let directory = try await bestShell("pg_dump -Fd -j 2", "rm -rf '\(dir)/ref.dir' && pg_dump -Fd -j 2 \(src) -f '\(dir)/ref.dir'", environment: env)
+            let directoryRestore = try await bestShell("pg_restore -j 2", "pg_restore -j 2 -d '\(targets[2].database)' \(pgConnection()) '\(dir)/ref.dir'", environment: env) {
+                try await self.fresh(self.targets[2])
+            }
             return [("pg_dump -Fc / pg_restore", custom, customRestore, Measure.size("\(dir)/ref.dump")),
                     ("pg_dump -Fd -j 2 / pg_restore -j 2", directory, directoryRestore, Measure.size("\(dir)/ref.dir"))]
         case .mysql:
             let env = ["MYSQL_PWD": base.password ?? ""]
             let connection = "-h \(base.host ?? "127.0.0.1") -P \(base.port ?? 3306) -u \(base.username ?? "root")"
-            let backup = try Measure.shell("mariadb-dump \(connection) --single-transaction --quick --routines --triggers '\(source.database)' | gzip > '\(dir)/ref.sql.gz'", environment: env)
-            try await driver.createDatabase(targets[1].database, options: CreateDatabaseOptions(), on: admin)
-            let restore = try Measure.shell("gzip -dc '\(dir)/ref.sql.gz' | mariadb \(connection) '\(targets[1].database)'", environment: env)
+            let backup = try await bestShell("mariadb-dump | gzip", "mariadb-dump \(connection) --single-transaction --quick --routines --triggers '\(source.database)' | gzip > '\(dir)/ref.sql.gz'", environment: env)
+            let restore = try await bestShell("mariadb", "gzip -dc '\(dir)/ref.sql.gz' | mariadb \(connection) '\(targets[1].database)'", environment: env) {
+                try await self.fresh(self.targets[1])
+            }
             return [("mariadb-dump | gzip / mariadb", backup, restore, Measure.size("\(dir)/ref.sql.gz"))]
         }
     }

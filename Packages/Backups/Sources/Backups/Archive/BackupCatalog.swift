@@ -134,8 +134,9 @@ public struct StoredBackup: Sendable {
         return key
     }
 
-    func reader(key: BackupKey?) -> ChunkReader {
-        ChunkReader(root: root, key: key, encrypted: manifest.encryption != "none")
+    /// A reader of this backup's chunks; `checksContentAddress: false` for restores (see `ChunkReader`).
+    func reader(key: BackupKey?, checksContentAddress: Bool = true) -> ChunkReader {
+        ChunkReader(root: root, key: key, encrypted: manifest.encryption != "none", checksContentAddress: checksContentAddress)
     }
 }
 

@@ -40,7 +40,7 @@ extension Restorer {
         try await connection.begin()
         do {
             if let truncate { _ = try await connection.execute(truncate) }
-            let rows = try await connection.copyIn(copy, CopyFeed(entry: entry, reader: backup.reader(key: key)).next)
+            let rows = try await connection.copyIn(copy, CopyFeed(entry: entry, reader: chunkReader).next)
             try await connection.commit()
             progress.tableDone(name: entry.name, rows: rows, bytes: 0)
         } catch {

@@ -53,7 +53,7 @@ extension Restorer {
             defer { end += Int64(chunk.size) }
             return end
         }
-        let reader = backup.reader(key: key)
+        let reader = chunkReader
         let workers = max(1, min(jobs, ProcessInfo.processInfo.activeProcessorCount, chunks.count))
         let cancelled = CancellationFlag()
         try await withTaskCancellationHandler {

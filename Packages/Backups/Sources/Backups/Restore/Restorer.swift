@@ -18,6 +18,10 @@ struct Restorer {
     /// True while building a SQLite restore in a new staging file (see `SQLiteStaging`): no journal, no syncs.
     var buildsSQLiteFile = false
 
+    /// Reads the backup's chunks; the stored bytes are verified, the plaintext is not hashed again (see
+    /// `ChunkReader.checksContentAddress`; `validate_backup` does that).
+    var chunkReader: ChunkReader { backup.reader(key: key, checksContentAddress: false) }
+
     /// Rows per INSERT are bounded by size, so a statement stays well under MariaDB's packet limit.
     static let batchBytes = 1 << 20
 
@@ -40,7 +44,7 @@ struct Restorer {
 
     private func restore() async throws -> [Manifest.TableSummary] {
         let manifest = backup.manifest
-        let reader = backup.reader(key: key)
+        let reader = chunkReader
         let connection = try await open()
         do {
             try await requireEmpty(connection)
