@@ -29,12 +29,27 @@ final class MySQLLoadContext: Sendable {
             "SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()") {
             types[row[0] ?? "", default: [:]][row[1] ?? ""] = (row[2] ?? "").lowercased()
         }
+        try await settleStatistics(connection)
         let allowed = try await connection.scalar("SELECT @@GLOBAL.local_infile")
         let on = allowed == .integer(1) || allowed == .text("1") || allowed == .text("ON")
         if !on {
             notes.add("the server has local_infile off, so rows were loaded with INSERT statements (slower); SET GLOBAL local_infile = 1 to allow LOAD DATA LOCAL")
         }
         return MySQLLoadContext(columnTypes: types, localInfile: on)
+    }
+
+    /// Runs `ANALYZE TABLE` on the new, still empty base tables (milliseconds). On MariaDB 10.11, loading a
+    /// table InnoDB has not yet computed statistics for kept a background statistics task busy through the
+    /// whole load: the server used twice the CPU (12.5 s instead of 6.4 s for 1.9 M rows), which on a small
+    /// machine is taken from the restore itself. The statistics are recomputed after the load as usual.
+    private static func settleStatistics(_ connection: any DatabaseConnection) async throws {
+        let tables = try await connection.textRows(
+            "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME")
+            .compactMap { $0[0] }
+        for batch in stride(from: 0, to: tables.count, by: 100) {
+            let names = tables[batch..<min(batch + 100, tables.count)].map(Dialect.mysql.quote).joined(separator: ", ")
+            _ = try await connection.textRows("ANALYZE TABLE \(names)")
+        }
     }
 
     /// The plan for a table entry, or nil when it must load with INSERTs (local_infile off, or a prefix
