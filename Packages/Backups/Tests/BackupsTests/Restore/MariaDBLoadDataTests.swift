@@ -58,6 +58,54 @@ final class MariaDBLoadDataTests: XCTestCase {
         XCTAssertEqual(restoredTable, sourceTable)
     }
 
+    /// Text in several character sets, per table: utf8mb4 beside latin1, and latin1 alone, dump without
+    /// `CONVERT`; latin1 beside cp1251, and utf8mb3 beside utf8mb4, need it (CONCAT refuses to mix them).
+    /// Every value comes back with the same bytes in the same character set.
+    func testTextInSeveralCharacterSetsRestoresExactly() async throws {
+        XCTAssertEqual(MySQLDumper.convertedCharsets(["utf8mb4", nil, "latin1", "latin1"]), [])
+        XCTAssertEqual(MySQLDumper.convertedCharsets(["latin1", nil]), [])
+        XCTAssertEqual(MySQLDumper.convertedCharsets(["utf16", "utf16"]), [])
+        XCTAssertEqual(MySQLDumper.convertedCharsets(["latin1", "cp1251", "utf8mb4"]), ["latin1", "cp1251"])
+        XCTAssertEqual(MySQLDumper.convertedCharsets(["utf8mb3", "utf8mb4"]), ["utf8mb3"])
+
+        let source = try await TestDatabases.scratchDatabase(using: MySQLDriver(), on: TestDatabases.mysql(), prefix: "dbm_bk_cs_src")
+        let target = try TestDatabases.mysql().with(database: TestDatabases.uniqueName("dbm_bk_cs_dst"))
+        defer { Task { await Fixtures.drop(source); await Fixtures.drop(target) } }
+        let db = try await Database.connect(source)
+        try await db.executeScript("""
+            CREATE TABLE uni_latin (id int PRIMARY KEY, u varchar(20) CHARACTER SET utf8mb4, l varchar(20) CHARACTER SET latin1,
+              e enum('é','x') CHARACTER SET latin1);
+            CREATE TABLE only_latin (id int PRIMARY KEY, l varchar(20) CHARACTER SET latin1, t text CHARACTER SET latin1);
+            CREATE TABLE latin_cyrillic (id int PRIMARY KEY, l varchar(20) CHARACTER SET latin1, c varchar(20) CHARACTER SET cp1251);
+            CREATE TABLE mb3_mb4 (id int PRIMARY KEY, m varchar(20) CHARACTER SET utf8mb3, u varchar(20) CHARACTER SET utf8mb4);
+            INSERT INTO uni_latin VALUES (1, '😀 ü', 'café ÿ', 'é'), (2, NULL, 'a b''c', 'x');
+            INSERT INTO only_latin VALUES (1, 'ÀÿØ', 'naïve €'), (2, '', NULL);
+            INSERT INTO latin_cyrillic VALUES (1, 'café', 'Привет'), (2, 'x''y', NULL);
+            INSERT INTO mb3_mb4 VALUES (1, 'naïve ü', '𝄞 😀'), (2, 'ß', '');
+            """)
+        await db.close()
+
+        let manager = BackupManager(defaults: BackupConfig(destination: TestDatabases.temporaryDirectory().path))
+        let record = try await manager.createBackup(of: source, params: CreateBackupParams())
+        let restored = try await manager.restoreBackup(RestoreBackupParams(backupPath: record.filePath, targetDatabase: target.url))
+        XCTAssertNil(restored.notes, "a table fell back to INSERTs: \(restored.notes ?? [])")
+        XCTAssertEqual(restored.rowsRestored, 8)
+        let tables = ["uni_latin": ["u", "l", "e"], "only_latin": ["l", "t"], "latin_cyrillic": ["l", "c"], "mb3_mb4": ["m", "u"]]
+        for (table, columns) in tables {
+            let sql = "SELECT CONCAT_WS('|', id, " + columns.map { "IFNULL(HEX(\($0)), 'null'), IFNULL(CHARSET(\($0)), '-')" }.joined(separator: ", ")
+                + ") FROM \(table) ORDER BY id"
+            let want = try await Self.rows(sql, source), got = try await Self.rows(sql, target)
+            XCTAssertEqual(want.count, 2, table)
+            XCTAssertEqual(got, want, table)
+        }
+    }
+
+    private static func rows(_ sql: String, _ configuration: ConnectionConfiguration) async throws -> [String] {
+        let db = try await Database.connect(configuration)
+        defer { Task { await db.close() } }
+        return try await db.query(sql).rows.map { $0[0].textRepresentation ?? "" }
+    }
+
     /// The converter refuses a value of a shape it was not planned for, instead of guessing.
     func testFeedRefusesUnexpectedLiterals() throws {
         func line(_ row: String, _ modes: [MySQLLoadPlan.ColumnMode]) throws -> String {
