@@ -86,14 +86,6 @@ final class DumpSink: Sendable {
 /// every thousand rows. Runs on the connection's own queue.
 func streamRows(_ connection: any DatabaseConnection, _ sql: String, into writer: EntryWriter) async throws {
     let box = UncheckedSendable(writer)
-    if let mysql = connection as? MySQLConnection {
-        // The tuple's bytes go from the client library's buffer into the stream, with no value in between.
-        _ = try await mysql.reduceRawRows(sql, into: 0) { _, row in
-            guard row.count == 1, let tuple = row[0] else { throw BackupError(.database, "a row tuple query returned no text") }
-            try box.value.row(tuple)
-        }
-        return
-    }
     try await connection.withCursor(sql, .none) { cursor in
         var n = 0
         while let row = try cursor.next() {
@@ -105,6 +97,62 @@ func streamRows(_ connection: any DatabaseConnection, _ sql: String, into writer
             default: throw BackupError(.database, "a row tuple query returned a non-text value")
             }
         }
+    }
+}
+
+/// Streams a MariaDB query's rows into `writer` as row tuples, `(v1,v2,...)`, each value quoted like
+/// `QUOTE()` or copied as the literal the query made of it (see `MySQLDumper.selection`). Runs on the
+/// connection's own queue; the tuple is built in one reused buffer.
+func streamTuples(_ connection: any DatabaseConnection, _ sql: String, forms: [MySQLDumper.ValueForm],
+                  into writer: EntryWriter) async throws {
+    guard let mysql = connection as? MySQLConnection else {
+        throw BackupError(.database, "the MariaDB dumper needs a MariaDB connection")
+    }
+    let box = UncheckedSendable(writer)
+    let null = Array("NULL".utf8)
+    _ = try await mysql.reduceRawRows(sql, into: [UInt8]()) { tuple, row in
+        guard row.count == forms.count else { throw BackupError(.database, "a dump query returned \(row.count) columns, not \(forms.count)") }
+        tuple.removeAll(keepingCapacity: true)
+        tuple.append(UInt8(ascii: "("))
+        for index in 0..<forms.count {
+            if index > 0 { tuple.append(UInt8(ascii: ",")) }
+            guard let value = row[index] else {
+                tuple.append(contentsOf: null)
+                continue
+            }
+            switch forms[index] {
+            case .literal: tuple.append(contentsOf: value)
+            case .quoted: SQLQuote.append(value, to: &tuple)
+            }
+        }
+        tuple.append(UInt8(ascii: ")"))
+        try tuple.withUnsafeBytes { try box.value.row($0) }
+    }
+}
+
+/// MariaDB's `QUOTE()`: the text in single quotes, with a backslash before `\` and `'`, and NUL and
+/// Ctrl-Z written as `\0` and `\Z`.
+enum SQLQuote {
+    static func append(_ text: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "'"))
+        var start = 0
+        for index in 0..<text.count {
+            let escaped: UInt8
+            switch text[index] {
+            case UInt8(ascii: "\\"): escaped = UInt8(ascii: "\\")
+            case UInt8(ascii: "'"): escaped = UInt8(ascii: "'")
+            case 0: escaped = UInt8(ascii: "0")
+            case 0x1A: escaped = UInt8(ascii: "Z")
+            default: continue
+            }
+            // The run before the byte goes in at once, then the byte's escape.
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[start..<index]))
+            out.append(UInt8(ascii: "\\"))
+            out.append(escaped)
+            start = index + 1
+        }
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[start..<text.count]))
+        out.append(UInt8(ascii: "'"))
     }
 }
 
