@@ -136,23 +136,40 @@ enum SQLQuote {
     static func append(_ text: UnsafeRawBufferPointer, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "'"))
         var start = 0
-        for index in 0..<text.count {
+        var index = 0
+        let count = text.count
+        while index < count {
+            // Eight bytes at a time while none of them needs an escape (most text has none).
+            while index + 8 <= count, !mayNeedEscape(text.loadUnaligned(fromByteOffset: index, as: UInt64.self)) { index += 8 }
+            guard index < count else { break }
             let escaped: UInt8
             switch text[index] {
             case UInt8(ascii: "\\"): escaped = UInt8(ascii: "\\")
             case UInt8(ascii: "'"): escaped = UInt8(ascii: "'")
             case 0: escaped = UInt8(ascii: "0")
             case 0x1A: escaped = UInt8(ascii: "Z")
-            default: continue
+            default:
+                index += 1
+                continue
             }
             // The run before the byte goes in at once, then the byte's escape.
             out.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[start..<index]))
             out.append(UInt8(ascii: "\\"))
             out.append(escaped)
-            start = index + 1
+            index += 1
+            start = index
         }
-        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[start..<text.count]))
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[start..<count]))
         out.append(UInt8(ascii: "'"))
+    }
+
+    /// True when one of the eight bytes may be `\`, `'`, NUL or Ctrl-Z (the classic "has a zero byte" test
+    /// on the word XORed with each; it can say true for other bytes, never false for these).
+    @inline(__always)
+    static func mayNeedEscape(_ word: UInt64) -> Bool {
+        @inline(__always) func hasZero(_ x: UInt64) -> Bool { (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0 }
+        return hasZero(word) || hasZero(word ^ 0x5C5C_5C5C_5C5C_5C5C) || hasZero(word ^ 0x2727_2727_2727_2727)
+            || hasZero(word ^ 0x1A1A_1A1A_1A1A_1A1A)
     }
 }
 

@@ -133,6 +133,40 @@ final class MariaDBLoadDataTests: XCTestCase {
         return try await db.query(sql).rows.map { $0[0].textRepresentation ?? "" }
     }
 
+    /// dbm's `QUOTE()` escapes each special byte wherever it falls in the eight-byte scan, and nothing else.
+    func testQuoteEscapesEverySpecialByteAtEveryPosition() {
+        func quote(_ bytes: [UInt8]) -> [UInt8] {
+            var out = [UInt8]()
+            bytes.withUnsafeBytes { SQLQuote.append($0, to: &out) }
+            return out
+        }
+        func reference(_ bytes: [UInt8]) -> [UInt8] {
+            var out: [UInt8] = [0x27]
+            for byte in bytes {
+                switch byte {
+                case 0x5C: out += [0x5C, 0x5C]
+                case 0x27: out += [0x5C, 0x27]
+                case 0: out += [0x5C, 0x30]
+                case 0x1A: out += [0x5C, 0x5A]
+                default: out.append(byte)
+                }
+            }
+            return out + [0x27]
+        }
+        XCTAssertEqual(quote([]), [0x27, 0x27])
+        let plain = Array("naïve text, 😀, \"quotes\" and tabs\t here".utf8)
+        XCTAssertEqual(quote(plain), reference(plain))
+        for special: UInt8 in [0x5C, 0x27, 0, 0x1A] {
+            for position in 0..<plain.count {
+                var bytes = plain
+                bytes[position] = special
+                XCTAssertEqual(quote(bytes), reference(bytes), "byte \(special) at \(position)")
+            }
+        }
+        let everyByte = (0...255).map(UInt8.init)
+        XCTAssertEqual(quote(everyByte + everyByte), reference(everyByte + everyByte))
+    }
+
     /// The converter refuses a value of a shape it was not planned for, instead of guessing.
     func testFeedRefusesUnexpectedLiterals() throws {
         func line(_ row: String, _ modes: [MySQLLoadPlan.ColumnMode]) throws -> String {
