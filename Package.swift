@@ -40,6 +40,7 @@ let package = Package(
             name: "dbm-server",
             dependencies: [
                 "DBMServer",
+                .product(name: "Backups", package: "Backups"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

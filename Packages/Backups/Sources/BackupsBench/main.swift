@@ -12,6 +12,9 @@ import Foundation
 // PostgreSQL and MariaDB come from DBM_TEST_POSTGRES_URL / DBM_TEST_MYSQL_URL (scratch databases are
 // created and dropped). Prints times, sizes, ratios against the best reference, and peak memory.
 
+// As dbm-server does at start.
+ProcessMemory.limitAllocatorArenas(cores: ProcessInfo.processInfo.activeProcessorCount)
+
 var sizeMB = 200
 var runs = 1
 var engines: [Dialect] = [.sqlite, .postgresql, .mysql]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Backups
 import DBMServer
 import Drivers
 import Foundation
@@ -45,6 +46,7 @@ struct DBMServerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        ProcessMemory.limitAllocatorArenas(cores: ProcessInfo.processInfo.activeProcessorCount)
         let level = Logger.Level(rawValue: logLevel) ?? .notice
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
