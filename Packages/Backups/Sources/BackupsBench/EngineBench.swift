@@ -52,19 +52,17 @@ final class EngineBench: Sendable {
         let (full, backupTime) = try await best("dbm backup, gzip") {
             try await manager.createBackup(of: source, params: CreateBackupParams(databaseName: "bench"))
         }
-        var restoreTimes = [Double]()
-        for run in 0..<runs {
-            // Each run into a new target; the drop after it is not timed.
-            let target = run == 0 ? targets[0] : targets[0].with(database: targets[0].database + "_\(run)")
+        var restored = 0
+        var target = targets[0]
+        let (_, restoreTime) = try await best("dbm restore", before: {
+            // Each run into a new target, settled first and dropped at once after (untimed), so autovacuum
+            // never works on a restored table during a later timed run.
+            target = restored == 0 ? targets[0] : targets[0].with(database: targets[0].database + "_\(restored)")
+            restored += 1
             try await settle()
-            restoreTimes.append(try await Measure.time {
-                try await manager.restoreBackup(RestoreBackupParams(backupPath: full.filePath, targetDatabase: target.url))
-            }.1)
-            // Dropped at once, so autovacuum never works on a restored table during a later timed run.
-            await drop(target)
+        }, after: { await drop(target) }) {
+            try await manager.restoreBackup(RestoreBackupParams(backupPath: full.filePath, targetDatabase: target.url))
         }
-        if runs > 1 { print("dbm restore: " + restoreTimes.map(Measure.seconds).joined(separator: ", ")) }
-        let restoreTime = restoreTimes.min()!
         let zstdManager = BackupManager(defaults: BackupConfig(destination: work.appendingPathComponent("dbm-zstd").path, compression: .zstd))
         let (zstd, zstdTime) = try await best("dbm backup, zstd") {
             try await zstdManager.createBackup(of: source, params: CreateBackupParams(databaseName: "bench"))
@@ -92,8 +90,9 @@ final class EngineBench: Sendable {
             try await Generator.changeOnePercent(source, scattered: scattered, megabytes: megabytes)
             // Every run has the same parent: the attempts before the last are deleted.
             var attempt: BackupRecord?
-            let (incremental, incrementalTime) = try await best(scattered ? "incremental, scattered" : "incremental, one range") {
+            let (incremental, incrementalTime) = try await best(scattered ? "incremental, scattered" : "incremental, one range", before: {
                 if let attempt { _ = try manager.deleteBackup(DeleteBackupParams(backupPath: attempt.filePath)) }
+            }) {
                 attempt = try await manager.createBackup(of: source, params: CreateBackupParams(databaseName: "bench", backupType: "incremental"))
                 return attempt!
             }
@@ -104,13 +103,16 @@ final class EngineBench: Sendable {
         }
     }
 
-    /// Runs `body` `runs` times and returns the first run's value with the fastest time; prints every time
-    /// when there is more than one run.
-    private func best<T>(_ label: String, _ body: () async throws -> T) async throws -> (T, Double) {
+    /// Runs `body` `runs` times, each after `before` and followed by `after` (neither timed), and returns the
+    /// first run's value with the fastest time; prints every time when there is more than one run.
+    private func best<T>(_ label: String, before: () async throws -> Void = {}, after: () async -> Void = {},
+                         _ body: () async throws -> T) async throws -> (T, Double) {
         var first: T?
         var times = [Double]()
         for _ in 0..<runs {
+            try await before()
             let (value, seconds) = try await Measure.time { try await body() }
+            await after()
             if first == nil { first = value }
             times.append(seconds)
         }
@@ -121,16 +123,9 @@ final class EngineBench: Sendable {
     /// The fastest of `runs` runs of a reference tool's command line; a restore's `target` is made empty
     /// (and settled) before each run and dropped after it, untimed.
     private func bestShell(_ label: String, _ command: String, environment: [String: String], into target: ConnectionConfiguration? = nil) async throws -> Double {
-        var fastest = Double.infinity
-        var times = [Double]()
-        for _ in 0..<runs {
-            if let target { try await fresh(target) }
-            times.append(try Measure.shell(command, environment: environment))
-            fastest = min(fastest, times.last!)
-            if let target { await drop(target) }
-        }
-        if runs > 1 { print("\(label): " + times.map(Measure.seconds).joined(separator: ", ")) }
-        return fastest
+        try await best(label, before: { if let target { try await fresh(target) } }, after: { if let target { await drop(target) } }) {
+            try Measure.shell(command, environment: environment)
+        }.1
     }
 
     /// An empty database for a reference restore (dropped first when an earlier run made it).

@@ -82,8 +82,7 @@ final class EntryWriter {
 
     /// Appends one row tuple (`('a',1,NULL)`).
     func row(_ tuple: [UInt8]) throws(BackupError) {
-        tuple.withUnsafeBytes { Frame.encode(.row, $0, into: &pending) }
-        if pending.count >= Self.blockSize { try flush() }
+        try tuple.withUnsafeBytes { bytes in Result { () throws(BackupError) in try row(bytes) } }.get()
     }
 
     /// Appends one row tuple from bytes the caller keeps.

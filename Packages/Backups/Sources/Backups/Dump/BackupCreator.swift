@@ -49,8 +49,7 @@ struct BackupCreator {
             let codec = config.compression
             let chunks = ChunkWriter(backupID: id, directory: partial, codec: codec,
                                      level: config.compressionLevel ?? codec.defaultLevel, key: key, reusable: reusable,
-                                     baseReader: parent == nil ? nil : ChunkReader(root: root, key: key, encrypted: key != nil,
-                                                                                  checksContentAddress: false))
+                                     baseReader: parent?.reader(key: key, checksContentAddress: false))
             writer = chunks
             let sink = DumpSink(chunks: chunks, progress: progress, base: parent?.manifest)
             let connection = try await Database.connect(configuration)

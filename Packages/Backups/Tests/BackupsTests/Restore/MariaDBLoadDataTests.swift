@@ -189,12 +189,10 @@ final class MariaDBLoadDataTests: XCTestCase {
 
     /// Every column of `edge` as exact text: bytes as hex, floating point at full precision.
     private static func exactRows(_ configuration: ConnectionConfiguration) async throws -> [String] {
-        let db = try await Database.connect(configuration)
-        defer { Task { await db.close() } }
         let columns = ["s", "t", "l", "b", "bl", "fixed", "bits", "n", "dt", "ts", "da", "ti", "y", "e", "st", "j", "g", "`odd``name`", "total"]
         let hexed = columns.map { "IFNULL(HEX(\($0)), 'null')" }.joined(separator: ", '|', ")
         let sql = "SELECT CONCAT_WS('|', id, \(hexed), IFNULL(CAST(f AS DOUBLE), 'null'), IFNULL(d, 'null'), IFNULL(CHARSET(l), '-')) FROM edge ORDER BY id"
-        return try await db.query(sql).rows.map { $0[0].textRepresentation ?? "" }
+        return try await rows(sql, configuration)
     }
 
     private static func createTable(_ configuration: ConnectionConfiguration) async throws -> String {
