@@ -80,11 +80,10 @@ public struct StoredBackup: Sendable {
     public static func open(_ path: URL, verify: Bool) throws(BackupError) -> StoredBackup {
         var directory = path
         if path.lastPathComponent == "manifest.json" { directory = path.deletingLastPathComponent() }
-        let manifestURL = directory.appendingPathComponent("manifest.json")
-        guard let data = FileManager.default.contents(atPath: manifestURL.path) else {
+        let manifestURL = directory.appendingPathComponent(ManifestFile.name)
+        guard let hash = ManifestFile.sha256(of: manifestURL) else {
             throw BackupError(.notFound, "no backup at \(path.path)", backupPath: path.path)
         }
-        let hash = Array(SHA256.hash(data: data)).hexString
         if verify {
             let recorded = (try? String(contentsOf: directory.appendingPathComponent("manifest.sha256"), encoding: .utf8))?
                 .trimmingCharacters(in: .whitespacesAndNewlines)
@@ -95,9 +94,10 @@ public struct StoredBackup: Sendable {
         }
         let manifest: Manifest
         do {
-            manifest = try ArchiveJSON.decoder().decode(Manifest.self, from: data)
+            manifest = try ManifestFile.read(manifestURL)
         } catch {
-            throw BackupError(.corrupt, "the manifest of \(directory.lastPathComponent) cannot be read", backupPath: directory.path)
+            throw BackupError(.corrupt, "the manifest of \(directory.lastPathComponent) cannot be read (\(error.message))",
+                              backupPath: directory.path)
         }
         guard manifest.format == Manifest.formatName, manifest.formatVersion <= Manifest.currentVersion else {
             throw BackupError(.corrupt, "\(directory.lastPathComponent) is not a dbm backup of a known version")

@@ -8,8 +8,9 @@ import Foundation
 public struct Manifest: Sendable, Codable, Hashable {
     public static let formatName = "dbm-backup"
     /// 2: chunks may be deltas (`delta_bases`); 3: a `database_image` entry (SQLite); 4: chunks are stored
-    /// in pack files (`pack`, `offset`). Readers read every earlier version.
-    public static let currentVersion = 4
+    /// in pack files (`pack`, `offset`); 5: one `chunks` table, entries and delta bases name chunks by id
+    /// (`ManifestFile` writes and reads it a line at a time). Readers read every earlier version.
+    public static let currentVersion = 5
 
     public var format: String = Manifest.formatName
     public var formatVersion: Int = Manifest.currentVersion
@@ -50,7 +51,7 @@ public struct Manifest: Sendable, Codable, Hashable {
     }
 
     /// One section of the dump: a list of statements, or one table's rows.
-    public struct Entry: Sendable, Codable, Hashable {
+    public struct Entry: Sendable, Decodable, Hashable {
         public enum Kind: String, Sendable, Codable {
             /// Statements that must run before data: schemas, types, functions, tables, views.
             case preData = "pre_data"
@@ -92,7 +93,7 @@ public struct Manifest: Sendable, Codable, Hashable {
         case parentBackup = "parent_backup"
         case storedBytes = "stored_bytes"
         case logicalBytes = "logical_bytes"
-        case tables, entries
+        case tables, entries, chunks
     }
 
     /// Every chunk the backup needs, the bases of its delta chunks included, with duplicates removed.
@@ -110,6 +111,90 @@ public struct Manifest: Sendable, Codable, Hashable {
     /// The backups whose directories hold chunks this one needs (itself excluded).
     var dependencies: Set<String> {
         Set(allChunks.map(\.location)).subtracting([id])
+    }
+
+    /// `allChunks` with every chunk after its delta bases: the order of format 5's `chunks` table, so a
+    /// reader resolves each record's bases from the records before it.
+    var chunkTable: [ChunkReference] {
+        var seen = Set<String>()
+        var out = [ChunkReference]()
+        func visit(_ chunk: ChunkReference) {
+            guard seen.insert(chunk.id).inserted else { return }
+            for base in chunk.deltaBases { visit(base) }
+            out.append(chunk)
+        }
+        for entry in entries { for chunk in entry.chunks { visit(chunk) } }
+        return out
+    }
+}
+
+extension CodingUserInfoKey {
+    /// Set (to `true`) to encode or decode a manifest's scalar fields and tables without `chunks` and
+    /// `entries`, which `ManifestFile` writes and reads a record at a time.
+    static let manifestHeadOnly = CodingUserInfoKey(rawValue: "dbm.manifestHeadOnly")!
+}
+
+extension Manifest {
+    /// Reads every format version: 5 resolves entries' chunk ids through the `chunks` table; 1 to 4 nest
+    /// whole chunk references (with their delta bases) in the entries.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        format = try c.decode(String.self, forKey: .format)
+        formatVersion = try c.decode(Int.self, forKey: .formatVersion)
+        id = try c.decode(String.self, forKey: .id)
+        databaseName = try c.decode(String.self, forKey: .databaseName)
+        backupType = try c.decode(BackupType.self, forKey: .backupType)
+        compression = try c.decode(CompressionCodec.self, forKey: .compression)
+        compressionLevel = try c.decode(Int.self, forKey: .compressionLevel)
+        encryption = try c.decode(String.self, forKey: .encryption)
+        keyFingerprint = try c.decodeIfPresent(String.self, forKey: .keyFingerprint)
+        chunkHash = try c.decode(String.self, forKey: .chunkHash)
+        createdAt = try c.decode(Date.self, forKey: .createdAt)
+        completedAt = try c.decode(Date.self, forKey: .completedAt)
+        retentionDays = try c.decodeIfPresent(Int.self, forKey: .retentionDays)
+        engine = try c.decode(String.self, forKey: .engine)
+        serverVersion = try c.decode(String.self, forKey: .serverVersion)
+        parentBackup = try c.decodeIfPresent(String.self, forKey: .parentBackup)
+        storedBytes = try c.decode(Int64.self, forKey: .storedBytes)
+        logicalBytes = try c.decode(Int64.self, forKey: .logicalBytes)
+        tables = try c.decode([TableSummary].self, forKey: .tables)
+        entries = []
+        if decoder.userInfo[.manifestHeadOnly] as? Bool == true { return }
+        if formatVersion >= 5 {
+            var table = ChunkTable()
+            for record in try c.decode([ChunkRecord].self, forKey: .chunks) { try table.add(record) }
+            entries = try c.decode([EntryRecord].self, forKey: .entries).map { try $0.entry(resolving: table) }
+        } else {
+            entries = try c.decode([Entry].self, forKey: .entries)
+        }
+    }
+
+    /// Writes format 5 (whatever `formatVersion` says): the fields, then unless `manifestHeadOnly` is set,
+    /// the `chunks` table and the entries naming their chunks by id.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(format, forKey: .format)
+        try c.encode(formatVersion, forKey: .formatVersion)
+        try c.encode(id, forKey: .id)
+        try c.encode(databaseName, forKey: .databaseName)
+        try c.encode(backupType, forKey: .backupType)
+        try c.encode(compression, forKey: .compression)
+        try c.encode(compressionLevel, forKey: .compressionLevel)
+        try c.encode(encryption, forKey: .encryption)
+        try c.encodeIfPresent(keyFingerprint, forKey: .keyFingerprint)
+        try c.encode(chunkHash, forKey: .chunkHash)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(completedAt, forKey: .completedAt)
+        try c.encodeIfPresent(retentionDays, forKey: .retentionDays)
+        try c.encode(engine, forKey: .engine)
+        try c.encode(serverVersion, forKey: .serverVersion)
+        try c.encodeIfPresent(parentBackup, forKey: .parentBackup)
+        try c.encode(storedBytes, forKey: .storedBytes)
+        try c.encode(logicalBytes, forKey: .logicalBytes)
+        try c.encode(tables, forKey: .tables)
+        if encoder.userInfo[.manifestHeadOnly] as? Bool == true { return }
+        try c.encode(chunkTable.map(ChunkRecord.init), forKey: .chunks)
+        try c.encode(entries.map(EntryRecord.init), forKey: .entries)
     }
 }
 
@@ -129,7 +214,7 @@ extension Manifest.Entry {
 }
 
 /// One chunk as a backup refers to it.
-public struct ChunkReference: Sendable, Codable, Hashable {
+public struct ChunkReference: Sendable, Decodable, Hashable {
     /// SHA-256 (or HMAC-SHA256 when encrypted) of the plaintext: the chunk's content address.
     public var id: String
     /// Plaintext size in bytes.
@@ -176,6 +261,7 @@ public struct ChunkReference: Sendable, Codable, Hashable {
         case pack, offset
     }
 
+    /// Reads the nested form of formats 1 to 4, where `delta_bases` holds whole references.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(id: try c.decode(String.self, forKey: .id), size: try c.decode(Int.self, forKey: .size),
@@ -186,19 +272,6 @@ public struct ChunkReference: Sendable, Codable, Hashable {
                   deltaBases: try c.decodeIfPresent([ChunkReference].self, forKey: .deltaBases) ?? [])
         pack = try c.decodeIfPresent(Int.self, forKey: .pack)
         offset = try c.decodeIfPresent(Int64.self, forKey: .offset)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(size, forKey: .size)
-        try c.encode(storedSize, forKey: .storedSize)
-        try c.encode(storedSHA256, forKey: .storedSHA256)
-        try c.encode(codec, forKey: .codec)
-        try c.encode(location, forKey: .location)
-        if !deltaBases.isEmpty { try c.encode(deltaBases, forKey: .deltaBases) }
-        try c.encodeIfPresent(pack, forKey: .pack)
-        try c.encodeIfPresent(offset, forKey: .offset)
     }
 }
 
@@ -224,6 +297,13 @@ enum ArchiveJSON {
             var container = encoder.singleValueContainer()
             try container.encode(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
         }
+        return encoder
+    }
+
+    /// One record on one line (a manifest's chunk and entry records): sorted keys, no dates.
+    static func lineEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }
 

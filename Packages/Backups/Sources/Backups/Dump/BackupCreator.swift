@@ -140,13 +140,10 @@ struct BackupCreator {
 
     static func writeManifest(_ manifest: Manifest, to directory: URL) throws(BackupError) {
         do {
-            let data = try ArchiveJSON.encoder().encode(manifest)
-            try SecureFile.write(data, to: directory.appendingPathComponent("manifest.json"))
-            try SecureFile.write(Data((SHA256Hex.of(data) + "\n").utf8), to: directory.appendingPathComponent("manifest.sha256"))
-        } catch let error as BackupError {
-            throw BackupError(.storage, "cannot write the manifest: \(error.message)")
+            let hash = try ManifestFile.write(manifest, to: directory.appendingPathComponent(ManifestFile.name))
+            try SecureFile.write(Data((hash + "\n").utf8), to: directory.appendingPathComponent("manifest.sha256"))
         } catch {
-            throw BackupError(.storage, "cannot write the manifest: \(error.localizedDescription)")
+            throw BackupError(.storage, "cannot write the manifest: \(error.message)")
         }
     }
 }

@@ -1,4 +1,4 @@
-import Backups
+@testable import Backups
 import DriverTestSupport
 import Drivers
 import Foundation
@@ -157,6 +157,15 @@ final class IncrementalChainTests: XCTestCase {
         }
         let last = try XCTUnwrap(chain.last)
         try await assertRestoresExactly(last, of: source, with: manager, "the delta chain (\(source.dialect), encrypted \(encrypted))")
+
+        // The manifest names each chunk once, in a table where deltas follow their bases, and reads the same
+        // a line at a time as whole.
+        let manifestURL = URL(fileURLWithPath: last.filePath).appendingPathComponent(ManifestFile.name)
+        let byLines = try XCTUnwrap(try ManifestFile.readByLines(manifestURL), "the manifest is not laid out a record per line")
+        XCTAssertEqual(byLines, try ArchiveJSON.decoder().decode(Manifest.self, from: Data(contentsOf: manifestURL)))
+        XCTAssertGreaterThanOrEqual(byLines.allChunks.map(\.deltaDepth).max() ?? 0, 2, "no delta of a delta in the chain")
+        let table = try XCTUnwrap((JSONSerialization.jsonObject(with: Data(contentsOf: manifestURL)) as? [String: Any])?["chunks"] as? [Any])
+        XCTAssertEqual(table.count, byLines.allChunks.count)
 
         // The deltas need their bases: the middle of the chain cannot go, and a damaged base fails the last.
         let info = try manager.getInfo(BackupPathParams(backupPath: last.filePath))

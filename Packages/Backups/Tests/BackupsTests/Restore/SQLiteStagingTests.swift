@@ -84,7 +84,7 @@ final class SQLiteStagingTests: XCTestCase {
         let (source, manager, record) = try await chinookBackup()
         let manifest = try StoredBackup.open(URL(fileURLWithPath: record.filePath), verify: true).manifest
         XCTAssertEqual(manifest.entries.map(\.kind), [.databaseImage])
-        XCTAssertEqual(manifest.formatVersion, 4)
+        XCTAssertEqual(manifest.formatVersion, Manifest.currentVersion)
         XCTAssertEqual(manifest.tables.count, 11)
         // Cut every 128 KiB, so chunk n of the next image covers the same pages.
         let image = try XCTUnwrap(manifest.entries.first?.chunks)

@@ -159,12 +159,11 @@ enum Fixtures {
         let manifest = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
         let id = try XCTUnwrap(manifest["id"] as? String)
         var chunks = [StoredChunk]()
-        for entry in manifest["entries"] as? [[String: Any]] ?? [] {
-            for chunk in entry["chunks"] as? [[String: Any]] ?? [] where chunk["location"] as? String == id {
-                let pack = try XCTUnwrap(chunk["pack"] as? Int)
-                chunks.append(StoredChunk(pack: directory.appendingPathComponent("packs/\(pack).pack"),
-                                          offset: try XCTUnwrap(chunk["offset"] as? Int), size: try XCTUnwrap(chunk["stored_size"] as? Int)))
-            }
+        // Format 5: every chunk the backup needs is a row of the top-level table.
+        for chunk in try XCTUnwrap(manifest["chunks"] as? [[String: Any]]) where chunk["location"] as? String == id {
+            let pack = try XCTUnwrap(chunk["pack"] as? Int)
+            chunks.append(StoredChunk(pack: directory.appendingPathComponent("packs/\(pack).pack"),
+                                      offset: try XCTUnwrap(chunk["offset"] as? Int), size: try XCTUnwrap(chunk["stored_size"] as? Int)))
         }
         return chunks
     }
