@@ -29,6 +29,23 @@ public struct BackupCatalog: Sendable {
             .sorted { ($0.manifest.createdAt, $0.manifest.id) < ($1.manifest.createdAt, $1.manifest.id) }
     }
 
+    /// The newest completed backup (by `created_at`, then id) whose manifest fields match, opened in full.
+    /// Only the fields of the others are read, so a destination of many large backups is not held in
+    /// memory at once.
+    func newest(where matches: (Manifest) -> Bool) throws(BackupError) -> StoredBackup? {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: destination.path)) ?? []
+        var newest: (directory: URL, createdAt: Date, id: String)?
+        for name in names where name.hasSuffix(Self.suffix) {
+            let directory = destination.appendingPathComponent(name, isDirectory: true)
+            guard let head = try? ManifestFile.readHead(directory.appendingPathComponent(ManifestFile.name)),
+                  matches(head) else { continue }
+            if let current = newest, (head.createdAt, head.id) <= (current.createdAt, current.id) { continue }
+            newest = (directory, head.createdAt, head.id)
+        }
+        guard let newest else { return nil }
+        return try StoredBackup.open(newest.directory, verify: false)
+    }
+
     static let partialSuffix = ".partial"
     static let partialLockName = ".lock"
 

@@ -83,6 +83,25 @@ enum ManifestFile {
         }
     }
 
+    /// The manifest's fields and tables without its chunks and entries (`entries` is empty): the lines
+    /// before the chunk table when the file is laid out by `write`, else the whole file decoded.
+    static func readHead(_ url: URL) throws(BackupError) -> Manifest {
+        guard let lines = LineReader(url) else { throw BackupError(.notFound, "no manifest at \(url.path)") }
+        var head = [UInt8]()
+        while let line = lines.nextLine() {
+            if line.elementsEqual(entriesOpen) { break }  // formats 1 to 4
+            guard !line.elementsEqual(chunksOpen) else {
+                if let manifest = decodeHead(head) { return manifest }
+                break
+            }
+            head += line
+            head.append(UInt8(ascii: "\n"))
+        }
+        var manifest = try read(url)
+        manifest.entries = []
+        return manifest
+    }
+
     /// The manifest read record by record, or nil when the file is not laid out as `write` lays it out.
     static func readByLines(_ url: URL) throws(BackupError) -> Manifest? {
         guard let lines = LineReader(url) else { throw BackupError(.notFound, "no manifest at \(url.path)") }
@@ -116,16 +135,20 @@ enum ManifestFile {
         } catch {
             return nil
         }
-        guard !lines.failed, section == .end else { return nil }
-        // The head ends with the comma before "chunks": close the object there.
+        guard !lines.failed, section == .end, var manifest = decodeHead(head) else { return nil }
+        manifest.entries = entries
+        return manifest
+    }
+
+    /// The manifest's fields from the lines before its chunk table (which end with the comma before
+    /// `"chunks"`), or nil when they are not a format 5 head.
+    private static func decodeHead(_ lines: [UInt8]) -> Manifest? {
+        var head = lines
         while let last = head.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: ",") { head.removeLast() }
         head += Array("\n}".utf8)
-        let headDecoder = ArchiveJSON.decoder()
-        headDecoder.userInfo[.manifestHeadOnly] = true
-        guard var manifest = try? headDecoder.decode(Manifest.self, from: Data(head)), manifest.formatVersion >= 5 else {
-            return nil
-        }
-        manifest.entries = entries
+        let decoder = ArchiveJSON.decoder()
+        decoder.userInfo[.manifestHeadOnly] = true
+        guard let manifest = try? decoder.decode(Manifest.self, from: Data(head)), manifest.formatVersion >= 5 else { return nil }
         return manifest
     }
 

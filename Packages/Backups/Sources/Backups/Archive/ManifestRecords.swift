@@ -72,16 +72,20 @@ struct EntryRecord: Codable, Hashable {
 /// deltas and entries name it.
 struct ChunkTable {
     private var references: [String: ChunkReference] = [:]
+    /// One copy of each backup id a `location` names (a few backups hold every chunk).
+    private var locations: [String: String] = [:]
 
     /// Adds a row; its delta bases must be rows added before it.
     mutating func add(_ record: ChunkRecord) throws(BackupError) {
         var bases = [ChunkReference]()
         for id in record.deltaBases ?? [] { bases.append(try reference(id)) }
         var chunk = ChunkReference(id: record.id, size: record.size, storedSize: record.storedSize,
-                                   storedSHA256: record.storedSHA256, codec: record.codec, location: record.location,
+                                   storedSHA256: record.storedSHA256, codec: record.codec,
+                                   location: locations[record.location, default: record.location],
                                    deltaBases: bases)
         chunk.pack = record.pack
         chunk.offset = record.offset
+        locations[record.location] = chunk.location
         references[record.id] = chunk
     }
 

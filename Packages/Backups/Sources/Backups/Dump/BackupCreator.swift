@@ -80,12 +80,17 @@ struct BackupCreator {
                 storedBytes: chunks.storedBytes, logicalBytes: chunks.logicalBytes, tables: tables, entries: completed)
             manifest.formatVersion = Manifest.currentVersion
             try Self.verifyWritten(manifest, in: partial)
-            try Self.writeManifest(manifest, to: partial)
+            let manifestSHA256 = try Self.writeManifest(manifest, to: partial)
             try Task.checkCancellation()
             unlink(partial.appendingPathComponent(BackupCatalog.partialLockName).path)
             try FileManager.default.moveItem(at: partial, to: final)
+            // The manifest on disk is the one in memory: its bytes hash to what was written (decoding it
+            // again would hold a second copy of every chunk reference).
+            guard ManifestFile.sha256(of: final.appendingPathComponent(ManifestFile.name)) == manifestSHA256 else {
+                throw BackupError(.storage, "the manifest of \(id) did not read back as written")
+            }
             progress.phase("done")
-            return try StoredBackup.open(final, verify: true)
+            return StoredBackup(directory: final, manifest: manifest, manifestSHA256: manifestSHA256, verification: nil)
         } catch {
             await writer?.drain()
             try? FileManager.default.removeItem(at: partial)
@@ -96,10 +101,10 @@ struct BackupCreator {
     /// The base of an incremental (the newest backup) or differential (the newest full) backup.
     private func findParent(in catalog: BackupCatalog, key: BackupKey?) throws(BackupError) -> StoredBackup? {
         guard config.type != .full else { return nil }
-        let candidates = catalog.backups().filter {
-            $0.manifest.databaseName == databaseName && $0.manifest.engine == configuration.dialect.rawValue
+        let (engine, type) = (configuration.dialect.rawValue, config.type)
+        let base = try catalog.newest {
+            $0.databaseName == databaseName && $0.engine == engine && (type == .incremental || $0.backupType == .full)
         }
-        let base = config.type == .incremental ? candidates.last : candidates.last { $0.manifest.backupType == .full }
         guard let base else {
             throw BackupError(.noBaseBackup, "no earlier backup of \(databaseName) in \(catalog.destination.path) to base a \(config.type.rawValue) backup on; take a full backup first")
         }
@@ -138,10 +143,12 @@ struct BackupCreator {
         }
     }
 
-    static func writeManifest(_ manifest: Manifest, to directory: URL) throws(BackupError) {
+    /// Writes `manifest.json` and `manifest.sha256`; returns the manifest's SHA-256.
+    static func writeManifest(_ manifest: Manifest, to directory: URL) throws(BackupError) -> String {
         do {
             let hash = try ManifestFile.write(manifest, to: directory.appendingPathComponent(ManifestFile.name))
             try SecureFile.write(Data((hash + "\n").utf8), to: directory.appendingPathComponent("manifest.sha256"))
+            return hash
         } catch {
             throw BackupError(.storage, "cannot write the manifest: \(error.message)")
         }

@@ -51,6 +51,9 @@ final class ManifestFileTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(try ManifestFile.readByLines(url), "not read a line at a time"), manifest)
         XCTAssertEqual(try ManifestFile.read(url), manifest)
         XCTAssertEqual(try ArchiveJSON.decoder().decode(Manifest.self, from: data), manifest, "a whole-document reader disagrees")
+        var head = manifest
+        head.entries = []
+        XCTAssertEqual(try ManifestFile.readHead(url), head)
 
         // Each chunk once, after its bases; entries name them by id.
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
@@ -114,5 +117,7 @@ final class ManifestFileTests: XCTestCase {
         XCTAssertEqual(chunks[0].deltaBases, [chunks[1]])
         XCTAssertEqual(chunks[0].offset, 20)
         XCTAssertEqual(manifest.dependencies, ["b1"])
+        XCTAssertEqual(try ManifestFile.readHead(url).parentBackup, "b1")
+        XCTAssertEqual(try ManifestFile.readHead(url).entries, [])
     }
 }
