@@ -103,8 +103,8 @@ public struct BackupManager: Sendable {
     /// `list_backups(database_name=None)`: the completed backups, oldest first.
     public func listBackups(_ params: ListBackupsParams = ListBackupsParams()) -> [BackupRecord] {
         let root = params.destination.map { BackupConfig.destinationURL($0) } ?? destination
-        return BackupCatalog(destination: root).backups()
-            .filter { params.databaseName == nil || $0.manifest.databaseName == params.databaseName }
+        return BackupCatalog(destination: root).summaries(dependencies: false)
+            .filter { params.databaseName == nil || $0.fields.databaseName == params.databaseName }
             .map(BackupRecord.init)
     }
 
@@ -152,7 +152,7 @@ public struct BackupManager: Sendable {
     /// backup needs its chunks, unless `force`.
     public func deleteBackup(_ params: DeleteBackupParams) throws(BackupError) -> DeleteResult {
         let backup = try StoredBackup.resolve(params.backupPath, destination: destination)
-        let dependents = BackupCatalog(destination: backup.root).dependents(of: backup.manifest.id).map(\.manifest.id)
+        let dependents = BackupCatalog(destination: backup.root).dependents(of: backup.manifest.id)
         if !dependents.isEmpty && params.force != true {
             throw BackupError(.chainDependency,
                               "backup \(backup.manifest.id) holds chunks that \(dependents.joined(separator: ", ")) need; delete those first or pass force",
@@ -174,7 +174,7 @@ public struct BackupManager: Sendable {
         let catalog = BackupCatalog(destination: backup.root)
         return BackupInfo(backup: BackupRecord(backup), tables: backup.manifest.tables,
                           dependsOn: backup.manifest.dependencies.sorted(),
-                          neededBy: catalog.dependents(of: backup.manifest.id).map(\.manifest.id),
+                          neededBy: catalog.dependents(of: backup.manifest.id),
                           logicalBytes: backup.manifest.logicalBytes, chunkCount: backup.manifest.allChunks.count)
     }
 }

@@ -31,12 +31,19 @@ public struct BackupRecord: Sendable, Codable, Hashable {
     public var parentBackup: String?
 
     init(_ backup: StoredBackup) {
-        let m = backup.manifest
+        self.init(backup.manifest, directory: backup.directory, manifestSHA256: backup.manifestSHA256, verification: backup.verification)
+    }
+
+    init(_ backup: BackupSummary) {
+        self.init(backup.fields, directory: backup.directory, manifestSHA256: backup.manifestSHA256, verification: backup.verification)
+    }
+
+    private init(_ m: Manifest, directory: URL, manifestSHA256: String, verification: VerificationRecord?) {
         id = m.id
         name = m.id
         databaseName = m.databaseName
         backupType = m.backupType
-        destination = backup.root.path
+        destination = directory.deletingLastPathComponent().path
         compression = m.compression
         encryption = m.encryption
         sizeBytes = m.storedBytes
@@ -44,10 +51,10 @@ public struct BackupRecord: Sendable, Codable, Hashable {
         createdAt = m.createdAt.formatted(.iso8601)
         status = "completed"
         retentionDays = m.retentionDays
-        verificationHash = backup.manifestSHA256
-        checksum = backup.manifestSHA256
-        restoreTested = backup.verification?.restoreTested ?? false
-        filePath = backup.directory.path
+        verificationHash = manifestSHA256
+        checksum = manifestSHA256
+        restoreTested = verification?.restoreTested ?? false
+        filePath = directory.path
         engine = m.engine
         serverVersion = m.serverVersion
         parentBackup = m.parentBackup

@@ -21,12 +21,16 @@ public struct BackupCatalog: Sendable {
         root.appendingPathComponent(id + suffix, isDirectory: true)
     }
 
-    /// Every completed backup, oldest first. Directories whose manifest cannot be read are skipped.
-    public func backups() -> [StoredBackup] {
+    /// Every completed backup, oldest first, read one manifest at a time and summarised, so a destination of
+    /// many large backups is never held in memory at once. Directories whose manifest cannot be read are
+    /// skipped.
+    /// - Parameter dependencies: read each manifest's chunk list for `BackupSummary.dependencies`; without
+    ///   it only the fields before the chunk list are read.
+    public func summaries(dependencies: Bool) -> [BackupSummary] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: destination.path)) ?? []
         return names.filter { $0.hasSuffix(Self.suffix) }
-            .compactMap { try? StoredBackup.open(destination.appendingPathComponent($0, isDirectory: true), verify: false) }
-            .sorted { ($0.manifest.createdAt, $0.manifest.id) < ($1.manifest.createdAt, $1.manifest.id) }
+            .compactMap { try? BackupSummary.open(destination.appendingPathComponent($0, isDirectory: true), dependencies: dependencies) }
+            .sorted { ($0.fields.createdAt, $0.fields.id) < ($1.fields.createdAt, $1.fields.id) }
     }
 
     /// The newest completed backup (by `created_at`, then id) whose manifest fields match, opened in full.
@@ -75,9 +79,41 @@ public struct BackupCatalog: Sendable {
         return removed
     }
 
-    /// The backups that need a chunk stored in backup `id`.
-    func dependents(of id: String) -> [StoredBackup] {
-        backups().filter { $0.manifest.id != id && $0.manifest.dependencies.contains(id) }
+    /// The ids of the backups that need a chunk stored in backup `id`, oldest first.
+    func dependents(of id: String) -> [String] {
+        summaries(dependencies: true).filter { $0.fields.id != id && $0.dependencies?.contains(id) == true }.map(\.fields.id)
+    }
+}
+
+/// One completed backup as the catalog lists it: its manifest's fields and tables without the chunk list,
+/// and, when asked for, the backups whose chunks it needs.
+public struct BackupSummary: Sendable {
+    public let directory: URL
+    /// The manifest without its chunk list (`entries` is empty).
+    public let fields: Manifest
+    /// SHA-256 of `manifest.json`'s bytes (the spec's `verification_hash`).
+    public let manifestSHA256: String
+    public let verification: VerificationRecord?
+    /// The backups holding chunks this one needs (itself excluded); nil when the chunk list was not read.
+    public let dependencies: Set<String>?
+
+    static func open(_ directory: URL, dependencies readDependencies: Bool) throws(BackupError) -> BackupSummary {
+        let url = directory.appendingPathComponent(ManifestFile.name)
+        guard let hash = ManifestFile.sha256(of: url) else { throw BackupError(.notFound, "no backup at \(directory.path)") }
+        var fields: Manifest
+        var dependencies: Set<String>?
+        if readDependencies {
+            fields = try ManifestFile.read(url)
+            dependencies = fields.dependencies
+            fields.entries = []
+        } else {
+            fields = try ManifestFile.readHead(url)
+        }
+        guard fields.format == Manifest.formatName, fields.formatVersion <= Manifest.currentVersion else {
+            throw BackupError(.corrupt, "\(directory.lastPathComponent) is not a dbm backup of a known version")
+        }
+        return BackupSummary(directory: directory, fields: fields, manifestSHA256: hash,
+                             verification: VerificationRecord.read(in: directory), dependencies: dependencies)
     }
 }
 
@@ -119,9 +155,8 @@ public struct StoredBackup: Sendable {
         guard manifest.format == Manifest.formatName, manifest.formatVersion <= Manifest.currentVersion else {
             throw BackupError(.corrupt, "\(directory.lastPathComponent) is not a dbm backup of a known version")
         }
-        let verification = FileManager.default.contents(atPath: directory.appendingPathComponent("verification.json").path)
-            .flatMap { try? ArchiveJSON.decoder().decode(VerificationRecord.self, from: $0) }
-        return StoredBackup(directory: directory, manifest: manifest, manifestSHA256: hash, verification: verification)
+        return StoredBackup(directory: directory, manifest: manifest, manifestSHA256: hash,
+                            verification: VerificationRecord.read(in: directory))
     }
 
     /// Resolves a `backup_path`: a directory, a manifest file, or a backup id under `destination`.
@@ -162,6 +197,12 @@ public struct VerificationRecord: Sendable, Codable, Hashable {
     public var restoreTested: Bool
     public var testedAt: Date
     public var tablesCompared: Int
+
+    /// The record in a backup's directory, or nil when there is none (or it cannot be read).
+    static func read(in directory: URL) -> VerificationRecord? {
+        FileManager.default.contents(atPath: directory.appendingPathComponent("verification.json").path)
+            .flatMap { try? ArchiveJSON.decoder().decode(VerificationRecord.self, from: $0) }
+    }
 
     enum CodingKeys: String, CodingKey {
         case restoreTested = "restore_tested"

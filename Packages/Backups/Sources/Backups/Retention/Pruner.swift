@@ -12,16 +12,16 @@ struct Pruner {
     let now: Date
 
     func run() throws(BackupError) -> PruneResult {
-        let all = catalog.backups().filter { params.databaseName == nil || $0.manifest.databaseName == params.databaseName }
+        let all = catalog.summaries(dependencies: true).filter { params.databaseName == nil || $0.fields.databaseName == params.databaseName }
         let keepLast = params.keepLast ?? defaults.keepLast
         var candidates = Set<String>()
         var reasons = [String: String]()
-        for (_, group) in Dictionary(grouping: all, by: { $0.manifest.databaseName }) {
-            let newestFirst = group.sorted { ($0.manifest.createdAt, $0.manifest.id) > ($1.manifest.createdAt, $1.manifest.id) }
+        for (_, group) in Dictionary(grouping: all, by: { $0.fields.databaseName }) {
+            let newestFirst = group.sorted { ($0.fields.createdAt, $0.fields.id) > ($1.fields.createdAt, $1.fields.id) }
             for (index, backup) in newestFirst.enumerated() {
-                let id = backup.manifest.id
-                if let days = params.retentionDays ?? backup.manifest.retentionDays ?? defaults.retentionDays,
-                   backup.manifest.createdAt.addingTimeInterval(Double(days) * 86_400) < now {
+                let id = backup.fields.id
+                if let days = params.retentionDays ?? backup.fields.retentionDays ?? defaults.retentionDays,
+                   backup.fields.createdAt.addingTimeInterval(Double(days) * 86_400) < now {
                     candidates.insert(id)
                     reasons[id] = "older than \(days) days"
                 } else if let keepLast, index >= keepLast {
@@ -30,14 +30,16 @@ struct Pruner {
                 }
             }
         }
-        // Whatever a kept backup needs stays; repeat until nothing more is rescued.
+        // Whatever a kept backup needs stays; repeat until nothing more is rescued. (A backup whose chunk
+        // list was not read would be taken to need every other one.)
+        let everyBackup = Set(all.map(\.fields.id))
         var protected = [String: String]()
         var changed = true
         while changed {
             changed = false
-            let needed = all.filter { !candidates.contains($0.manifest.id) }
+            let needed = all.filter { !candidates.contains($0.fields.id) }
                 .reduce(into: [String: String]()) { needed, backup in
-                    for dependency in backup.manifest.dependencies { needed[dependency] = backup.manifest.id }
+                    for dependency in backup.dependencies ?? everyBackup { needed[dependency] = backup.fields.id }
                 }
             for (id, neededBy) in needed where candidates.contains(id) {
                 candidates.remove(id)
@@ -47,7 +49,7 @@ struct Pruner {
         }
         var result = PruneResult(dryRun: params.dryRun ?? false)
         for backup in all {
-            let id = backup.manifest.id
+            let id = backup.fields.id
             if candidates.contains(id) {
                 result.deleted.append(PruneResult.Entry(backupID: id, reason: reasons[id] ?? ""))
             } else if let neededBy = protected[id] {
