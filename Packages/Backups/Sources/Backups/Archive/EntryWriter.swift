@@ -51,6 +51,10 @@ final class EntryWriter {
     private let failure = Mutex<BackupError?>(nil)
     static let blockSize = 256 * 1024
     static let blocksInFlight = 4
+    /// A base chunk is offered as a delta base when it covers at least this much of the chunk's range (or
+    /// all of the smaller of the two): one that touches the range by a few bytes, because a changed row
+    /// moved a boundary, would cost zstd its whole size to index and add nothing to the match.
+    static let leastOverlap = 4096
 
     init(kind: Manifest.Entry.Kind, name: String, insertPrefix: String? = nil, copyStatement: String? = nil, part: Int? = nil,
          chunks: ChunkWriter, baseChunks: [ChunkReference] = [], fixedChunkSize: Int? = nil) {
@@ -170,9 +174,14 @@ final class EntryWriter {
         references.append(reference)
     }
 
-    /// The base chunks overlapping `start..<start + size` of the base's stream (at most four, at most
-    /// 1 MiB together: the delta window holds them and the chunk).
+    /// The base chunks covering at least `leastOverlap` bytes of `start..<start + size` of the base's
+    /// stream (at most four, at most 1 MiB together: the delta window holds them and the chunk).
     private func deltaCandidates(start: Int, size: Int) -> [ChunkReference] {
+        Self.deltaCandidates(start: start, size: size, baseChunks: baseChunks, baseStarts: baseStarts)
+    }
+
+    /// `deltaCandidates` over base chunks starting at `baseStarts` of the base's stream.
+    static func deltaCandidates(start: Int, size: Int, baseChunks: [ChunkReference], baseStarts: [Int]) -> [ChunkReference] {
         guard !baseChunks.isEmpty else { return [] }
         // The last base chunk starting at or before `start`.
         var low = 0
@@ -186,7 +195,8 @@ final class EntryWriter {
         var position = low
         while position < baseChunks.count, baseStarts[position] < start + size, candidates.count < 4,
               total + baseChunks[position].size <= 1 << 20 {
-            if baseStarts[position] + baseChunks[position].size > start {
+            let overlap = min(baseStarts[position] + baseChunks[position].size, start + size) - max(baseStarts[position], start)
+            if overlap >= min(leastOverlap, baseChunks[position].size, size) {
                 candidates.append(baseChunks[position])
                 total += baseChunks[position].size
             }
