@@ -37,9 +37,11 @@ enum ManifestFile {
             headEncoder.userInfo[.manifestHeadOnly] = true
             var head = Array(try headEncoder.encode(manifest))
             // "{ ... \n}" without its closing brace, so the sections follow the last field.
-            while let last = head.last, last == UInt8(ascii: "}") || last == UInt8(ascii: "\n") || last == UInt8(ascii: " ") {
-                head.removeLast()
-            }
+            func trimWhitespace() { while let last = head.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: " ") { head.removeLast() } }
+            trimWhitespace()
+            guard head.last == UInt8(ascii: "}") else { throw BackupError(.storage, "cannot encode the manifest's fields") }
+            head.removeLast()
+            trimWhitespace()
             try output.append(head)
             try output.append(Array(",\n".utf8) + chunksOpen + [UInt8(ascii: "\n")])
             let line = ArchiveJSON.lineEncoder()

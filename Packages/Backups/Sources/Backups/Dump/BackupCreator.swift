@@ -81,14 +81,14 @@ struct BackupCreator {
             manifest.formatVersion = Manifest.currentVersion
             try Self.verifyWritten(manifest, in: partial)
             let manifestSHA256 = try Self.writeManifest(manifest, to: partial)
+            // The manifest on disk is the one in memory: its bytes hash to what was written (decoding it
+            // again would hold a second copy of every chunk reference).
+            guard ManifestFile.sha256(of: partial.appendingPathComponent(ManifestFile.name)) == manifestSHA256 else {
+                throw BackupError(.storage, "the manifest of \(id) did not read back as written")
+            }
             try Task.checkCancellation()
             unlink(partial.appendingPathComponent(BackupCatalog.partialLockName).path)
             try FileManager.default.moveItem(at: partial, to: final)
-            // The manifest on disk is the one in memory: its bytes hash to what was written (decoding it
-            // again would hold a second copy of every chunk reference).
-            guard ManifestFile.sha256(of: final.appendingPathComponent(ManifestFile.name)) == manifestSHA256 else {
-                throw BackupError(.storage, "the manifest of \(id) did not read back as written")
-            }
             progress.phase("done")
             return StoredBackup(directory: final, manifest: manifest, manifestSHA256: manifestSHA256, verification: nil)
         } catch {
