@@ -27,20 +27,22 @@ public struct BackupCatalog: Sendable {
     /// - Parameter dependencies: read each manifest's chunk list for `BackupSummary.dependencies`; without
     ///   it only the fields before the chunk list are read.
     public func summaries(dependencies: Bool) -> [BackupSummary] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: destination.path)) ?? []
-        return names.filter { $0.hasSuffix(Self.suffix) }
-            .compactMap { try? BackupSummary.open(destination.appendingPathComponent($0, isDirectory: true), dependencies: dependencies) }
+        backupDirectories.compactMap { try? BackupSummary.open($0, dependencies: dependencies) }
             .sorted { ($0.fields.createdAt, $0.fields.id) < ($1.fields.createdAt, $1.fields.id) }
+    }
+
+    /// The directories of the completed backups (`<id>.dbmb`), in no particular order.
+    private var backupDirectories: [URL] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: destination.path)) ?? []
+        return names.filter { $0.hasSuffix(Self.suffix) }.map { destination.appendingPathComponent($0, isDirectory: true) }
     }
 
     /// The newest completed backup (by `created_at`, then id) whose manifest fields match, opened in full.
     /// Only the fields of the others are read, so a destination of many large backups is not held in
     /// memory at once.
     func newest(where matches: (Manifest) -> Bool) throws(BackupError) -> StoredBackup? {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: destination.path)) ?? []
         var newest: (directory: URL, createdAt: Date, id: String)?
-        for name in names where name.hasSuffix(Self.suffix) {
-            let directory = destination.appendingPathComponent(name, isDirectory: true)
+        for directory in backupDirectories {
             guard let head = try? ManifestFile.readHead(directory.appendingPathComponent(ManifestFile.name)),
                   matches(head) else { continue }
             if let current = newest, (head.createdAt, head.id) <= (current.createdAt, current.id) { continue }
@@ -109,9 +111,7 @@ public struct BackupSummary: Sendable {
         } else {
             fields = try ManifestFile.readHead(url)
         }
-        guard fields.format == Manifest.formatName, fields.formatVersion <= Manifest.currentVersion else {
-            throw BackupError(.corrupt, "\(directory.lastPathComponent) is not a dbm backup of a known version")
-        }
+        try fields.requireKnownFormat(in: directory)
         return BackupSummary(directory: directory, fields: fields, manifestSHA256: hash,
                              verification: VerificationRecord.read(in: directory), dependencies: dependencies)
     }
@@ -152,9 +152,7 @@ public struct StoredBackup: Sendable {
             throw BackupError(.corrupt, "the manifest of \(directory.lastPathComponent) cannot be read (\(error.message))",
                               backupPath: directory.path)
         }
-        guard manifest.format == Manifest.formatName, manifest.formatVersion <= Manifest.currentVersion else {
-            throw BackupError(.corrupt, "\(directory.lastPathComponent) is not a dbm backup of a known version")
-        }
+        try manifest.requireKnownFormat(in: directory)
         return StoredBackup(directory: directory, manifest: manifest, manifestSHA256: hash,
                             verification: VerificationRecord.read(in: directory))
     }

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// The manifest is written once, when the backup is complete, and never changed; the result of a restore
 /// test lives in `verification.json` beside it. See `Docs/backup-format.md`.
-public struct Manifest: Sendable, Codable, Hashable {
+public struct Manifest: Sendable, Decodable, Hashable {
     public static let formatName = "dbm-backup"
     /// 2: chunks may be deltas (`delta_bases`); 3: a `database_image` entry (SQLite); 4: chunks are stored
     /// in pack files (`pack`, `offset`); 5: one `chunks` table, entries and delta bases name chunks by id
@@ -129,8 +129,8 @@ public struct Manifest: Sendable, Codable, Hashable {
 }
 
 extension CodingUserInfoKey {
-    /// Set (to `true`) to encode or decode a manifest's scalar fields and tables without `chunks` and
-    /// `entries`, which `ManifestFile` writes and reads a record at a time.
+    /// Set (to `true`) to decode a manifest's fields and tables without `chunks` and `entries`, which
+    /// `ManifestFile` reads a record at a time.
     static let manifestHeadOnly = CodingUserInfoKey(rawValue: "dbm.manifestHeadOnly")!
 }
 
@@ -169,9 +169,9 @@ extension Manifest {
         }
     }
 
-    /// Writes format 5 (whatever `formatVersion` says): the fields, then unless `manifestHeadOnly` is set,
-    /// the `chunks` table and the entries naming their chunks by id.
-    public func encode(to encoder: any Encoder) throws {
+    /// Writes the fields and tables, without `chunks` and `entries` (`ManifestFile` writes those a record
+    /// per line after them).
+    func encodeFields(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(format, forKey: .format)
         try c.encode(formatVersion, forKey: .formatVersion)
@@ -192,9 +192,13 @@ extension Manifest {
         try c.encode(storedBytes, forKey: .storedBytes)
         try c.encode(logicalBytes, forKey: .logicalBytes)
         try c.encode(tables, forKey: .tables)
-        if encoder.userInfo[.manifestHeadOnly] as? Bool == true { return }
-        try c.encode(chunkTable.map(ChunkRecord.init), forKey: .chunks)
-        try c.encode(entries.map(EntryRecord.init), forKey: .entries)
+    }
+
+    /// Throws `.corrupt` unless this is a dbm manifest of a version this build reads.
+    func requireKnownFormat(in directory: URL) throws(BackupError) {
+        guard format == Manifest.formatName, formatVersion <= Manifest.currentVersion else {
+            throw BackupError(.corrupt, "\(directory.lastPathComponent) is not a dbm backup of a known version")
+        }
     }
 }
 

@@ -33,9 +33,7 @@ enum ManifestFile {
     static func write(_ manifest: Manifest, to url: URL) throws(BackupError) -> String {
         let output = try Output(url)
         do {
-            let headEncoder = ArchiveJSON.encoder()
-            headEncoder.userInfo[.manifestHeadOnly] = true
-            var head = Array(try headEncoder.encode(manifest))
+            var head = Array(try ArchiveJSON.encoder().encode(Fields(manifest: manifest)))
             // "{ ... \n}" without its closing brace, so the sections follow the last field.
             func trimWhitespace() { while let last = head.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: " ") { head.removeLast() } }
             trimWhitespace()
@@ -89,16 +87,7 @@ enum ManifestFile {
     /// before the chunk table when the file is laid out by `write`, else the whole file decoded.
     static func readHead(_ url: URL) throws(BackupError) -> Manifest {
         guard let lines = LineReader(url) else { throw BackupError(.notFound, "no manifest at \(url.path)") }
-        var head = [UInt8]()
-        while let line = lines.nextLine() {
-            if line.elementsEqual(entriesOpen) { break }  // formats 1 to 4
-            guard !line.elementsEqual(chunksOpen) else {
-                if let manifest = decodeHead(head) { return manifest }
-                break
-            }
-            head += line
-            head.append(UInt8(ascii: "\n"))
-        }
+        if let manifest = readFields(lines) { return manifest }
         var manifest = try read(url)
         manifest.entries = []
         return manifest
@@ -107,39 +96,45 @@ enum ManifestFile {
     /// The manifest read record by record, or nil when the file is not laid out as `write` lays it out.
     static func readByLines(_ url: URL) throws(BackupError) -> Manifest? {
         guard let lines = LineReader(url) else { throw BackupError(.notFound, "no manifest at \(url.path)") }
-        enum Section { case head, chunks, betweenSections, entries, end }
-        var section = Section.head
-        var head = [UInt8]()
+        guard var manifest = readFields(lines) else { return nil }
         var table = ChunkTable()
         var entries = [Manifest.Entry]()
         let decoder = JSONDecoder()
         do {
-            while let line = lines.nextLine() {
-                switch section {
-                case .head:
-                    if line.elementsEqual(entriesOpen) { return nil }  // formats 1 to 4: entries first, nested
-                    if line.elementsEqual(chunksOpen) { section = .chunks } else { head += line; head.append(UInt8(ascii: "\n")) }
-                case .chunks:
-                    if line.elementsEqual(sectionEndComma) { section = .betweenSections; continue }
-                    try table.add(try decoder.decode(ChunkRecord.self, from: Data(record(line))))
-                case .betweenSections:
-                    guard line.elementsEqual(entriesOpen) else { return nil }
-                    section = .entries
-                case .entries:
-                    if line.elementsEqual(sectionEnd) { section = .end; continue }
-                    entries.append(try decoder.decode(EntryRecord.self, from: Data(record(line))).entry(resolving: table))
-                case .end:
-                    guard line.elementsEqual(Array("}".utf8)) || line.isEmpty else { return nil }
-                }
+            while let line = lines.nextLine(), !line.elementsEqual(sectionEndComma) {
+                try table.add(try decoder.decode(ChunkRecord.self, from: Data(record(line))))
+            }
+            guard lines.nextLine()?.elementsEqual(entriesOpen) == true else { return nil }
+            while true {
+                guard let line = lines.nextLine() else { return nil }  // the file ends inside the entries
+                if line.elementsEqual(sectionEnd) { break }
+                entries.append(try decoder.decode(EntryRecord.self, from: Data(record(line))).entry(resolving: table))
             }
         } catch let error as BackupError {
             throw error
         } catch {
             return nil
         }
-        guard !lines.failed, section == .end, var manifest = decodeHead(head) else { return nil }
+        // Only the closing brace (and the final newline) may follow.
+        while let line = lines.nextLine() {
+            guard line.elementsEqual(Array("}".utf8)) || line.isEmpty else { return nil }
+        }
+        guard !lines.failed else { return nil }
         manifest.entries = entries
         return manifest
+    }
+
+    /// Reads the lines up to and including the chunk table's opening line and decodes the fields before it;
+    /// nil when the file is not laid out by `write` (formats 1 to 4 open with nested `entries`).
+    private static func readFields(_ lines: LineReader) -> Manifest? {
+        var head = [UInt8]()
+        while let line = lines.nextLine() {
+            if line.elementsEqual(entriesOpen) { return nil }
+            if line.elementsEqual(chunksOpen) { return decodeHead(head) }
+            head += line
+            head.append(UInt8(ascii: "\n"))
+        }
+        return nil
     }
 
     /// The manifest's fields from the lines before its chunk table (which end with the comma before
@@ -152,6 +147,12 @@ enum ManifestFile {
         decoder.userInfo[.manifestHeadOnly] = true
         guard let manifest = try? decoder.decode(Manifest.self, from: Data(head)), manifest.formatVersion >= 5 else { return nil }
         return manifest
+    }
+
+    /// Encodes a manifest's fields and tables only (`Manifest.encodeFields`).
+    private struct Fields: Encodable {
+        let manifest: Manifest
+        func encode(to encoder: any Encoder) throws { try manifest.encodeFields(to: encoder) }
     }
 
     /// A record line without its indentation and trailing comma.
@@ -168,6 +169,8 @@ enum ManifestFile {
         var buffer = [UInt8]()
         var written: Int64 = 0
         var hasher = SHA256()
+        /// Whether the descriptor was closed: it must not be closed twice (another file may have its number).
+        var closed = false
         static let bufferSize = 1 << 20
 
         init(_ url: URL) throws(BackupError) {
@@ -197,19 +200,20 @@ enum ManifestFile {
         }
 
         /// Flushes and closes the file (some file systems report a full disk only here); returns the hash.
+        /// On failure the file is left for `discard`.
         func close() throws(BackupError) -> String {
             try flush()
+            closed = true
             guard Foundation.close(descriptor) == 0 else {
-                let failure = errno
-                unlink(url.path)
-                throw SecureFile.storageError(failure, "cannot write \(url.lastPathComponent)")
+                throw SecureFile.storageError(errno, "cannot write \(url.lastPathComponent)")
             }
             return Array(hasher.finalize()).hexString
         }
 
-        /// Closes and removes the file after a failure.
+        /// Closes (unless `close` already did, even unsuccessfully) and removes the file after a failure.
         func discard() {
-            Foundation.close(descriptor)
+            if !closed { Foundation.close(descriptor) }
+            closed = true
             unlink(url.path)
         }
     }
