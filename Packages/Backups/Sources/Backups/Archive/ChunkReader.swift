@@ -27,7 +27,7 @@ struct ChunkReader: Sendable {
         guard let bytes = ChunkPaths.readStored(chunk, in: BackupCatalog.directory(of: chunk.location, in: root)) else {
             throw BackupError(.corrupt, "chunk \(chunk.id.prefix(12)) of backup \(chunk.location) is missing or truncated")
         }
-        guard bytes.count == chunk.storedSize, Array(SHA256.hash(data: bytes)).hexString == chunk.storedSHA256 else {
+        guard bytes.count == chunk.storedSize, ChunkDigest.sha256(bytes) == chunk.storedDigest else {
             throw BackupError(.corrupt, "chunk \(chunk.id.prefix(12)) of backup \(chunk.location) does not match its SHA-256")
         }
         return bytes
@@ -50,8 +50,8 @@ struct ChunkReader: Sendable {
             plaintext = try chunk.codec.decompress(bytes, originalSize: chunk.size)
         }
         guard checksContentAddress else { return plaintext }
-        let id = key.map { $0.chunkID(for: plaintext) } ?? Array(SHA256.hash(data: plaintext)).hexString
-        guard id == chunk.id else {
+        let id = key.map { $0.chunkDigest(for: plaintext) } ?? ChunkDigest.sha256(plaintext)
+        guard id == chunk.digest else {
             throw BackupError(.corrupt, "chunk \(chunk.id.prefix(12)) does not match its content address")
         }
         return plaintext

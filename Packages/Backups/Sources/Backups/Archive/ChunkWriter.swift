@@ -16,7 +16,7 @@ final class ChunkWriter: Sendable {
     let level: Int
     let key: BackupKey?
     /// Chunks of the base backups that may be reused, by id.
-    private let reusable: [String: ChunkReference]
+    private let reusable: [ChunkDigest: ChunkReference]
     /// Reads base chunks for delta compression (incremental and differential backups only).
     private let baseReader: ChunkReader?
     private let state = Mutex(State())
@@ -27,8 +27,8 @@ final class ChunkWriter: Sendable {
     private let packs: PackWriter
 
     private struct State {
-        var written: [String: ChunkReference] = [:]
-        var inFlight: Set<String> = []
+        var written: [ChunkDigest: ChunkReference] = [:]
+        var inFlight: Set<ChunkDigest> = []
         var storedBytes: Int64 = 0
         var logicalBytes: Int64 = 0
         var firstError: BackupError?
@@ -43,7 +43,7 @@ final class ChunkWriter: Sendable {
     static let maximumDeltaDepth = 8
 
     init(backupID: String, directory: URL, codec: CompressionCodec, level: Int, key: BackupKey?,
-         reusable: [String: ChunkReference], baseReader: ChunkReader? = nil,
+         reusable: [ChunkDigest: ChunkReference], baseReader: ChunkReader? = nil,
          parallelism: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.backupID = backupID
         self.directory = directory
@@ -79,13 +79,13 @@ final class ChunkWriter: Sendable {
     func store(_ plaintext: [UInt8], deltaBases: [ChunkReference] = [],
                aligned: (@Sendable (Int) -> Void)? = nil) throws(BackupError) -> ChunkReference {
         if let error = state.withLock({ $0.firstError }) { throw error }
-        let id = key?.chunkID(for: plaintext) ?? Array(SHA256.hash(data: plaintext)).hexString
+        let id = key?.chunkDigest(for: plaintext) ?? ChunkDigest.sha256(plaintext)
         state.withLock { $0.logicalBytes += Int64(plaintext.count) }
         if let existing = reusable[id] { return existing }
         // The stored size and hash are known only after compression; `complete(_:)` swaps this pending
         // reference for the written one.
-        let pending = ChunkReference(id: id, size: plaintext.count, storedSize: 0, storedSHA256: "",
-                                         codec: codec, location: backupID)
+        let pending = ChunkReference(digest: id, size: plaintext.count, storedSize: 0, storedDigest: nil,
+                                     codec: codec, location: backupID)
         let isNew: Bool = state.withLock { s in
             if s.written[id] != nil || s.inFlight.contains(id) { return false }
             s.inFlight.insert(id)
@@ -127,7 +127,7 @@ final class ChunkWriter: Sendable {
             if let error = s.firstError { throw error }
             return try references.map { (reference: ChunkReference) throws(BackupError) -> ChunkReference in
                 if reference.location != backupID { return reference }
-                guard let written = s.written[reference.id] else {
+                guard let written = s.written[reference.digest] else {
                     throw BackupError(.storage, "chunk \(reference.id.prefix(12)) was not written")
                 }
                 return written
@@ -135,17 +135,15 @@ final class ChunkWriter: Sendable {
         }
     }
 
-    private func write(_ plaintext: [UInt8], id: String, deltaBases: [ChunkReference],
+    private func write(_ plaintext: [UInt8], id: ChunkDigest, deltaBases: [ChunkReference],
                        aligned: (@Sendable (Int) -> Void)?) throws(BackupError) -> ChunkReference {
         var (stored, bases) = try compress(plaintext, deltaBases: deltaBases, aligned: aligned)
-        if let key { stored = try key.seal(stored, chunkID: id) }
-        let hash = Array(SHA256.hash(data: stored)).hexString
+        if let key { stored = try key.seal(stored, chunkID: id.hex) }
+        let hash = ChunkDigest.sha256(stored)
         let (pack, offset) = try packs.append(stored)
-        var reference = ChunkReference(id: id, size: plaintext.count, storedSize: stored.count, storedSHA256: hash,
-                                       codec: bases.isEmpty ? codec : .zstd, location: backupID, deltaBases: bases)
-        reference.pack = pack
-        reference.offset = offset
-        return reference
+        return ChunkReference(digest: id, size: plaintext.count, storedSize: stored.count, storedDigest: hash,
+                              codec: bases.isEmpty ? codec : .zstd, location: backupID, deltaBases: bases,
+                              pack: pack, offset: offset)
     }
 
     /// The chunk compressed on its own, or as a zstd delta of `deltaBases` when that is under a quarter of

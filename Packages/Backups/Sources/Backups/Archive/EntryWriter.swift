@@ -32,7 +32,7 @@ final class EntryWriter {
     /// of the stream most.
     private let baseChunks: [ChunkReference]
     private let baseStarts: [Int]
-    private let baseIndex: [String: Int]
+    private let baseIndex: [ChunkDigest: Int]
     /// Where the next chunk starts in this stream, and how far this stream is ahead of the base's at the
     /// last chunk both share (inserted or deleted rows shift everything after them).
     private var offset = 0
@@ -67,11 +67,11 @@ final class EntryWriter {
         self.copyStatement = copyStatement
         self.chunks = chunks
         self.baseChunks = baseChunks
-        var index = [String: Int]()
+        var index = [ChunkDigest: Int]()
         var starts = [Int]()
         var start = 0
         for (position, chunk) in baseChunks.enumerated() {
-            if index[chunk.id] == nil { index[chunk.id] = position }
+            if index[chunk.digest] == nil { index[chunk.digest] = position }
             starts.append(start)
             start += chunk.size
         }
@@ -162,12 +162,12 @@ final class EntryWriter {
         if let measured = measuredShift.take() { shift = measured }
         let candidates = deltaCandidates(start: offset - shift, size: chunk.count)
         var aligned: (@Sendable (Int) -> Void)?
-        if followsContent, let first = candidates.first, let firstPosition = baseIndex[first.id] {
+        if followsContent, let first = candidates.first, let firstPosition = baseIndex[first.digest] {
             let (chunkStart, basesStart, measured) = (offset, baseStarts[firstPosition], measuredShift)
             aligned = { position in measured.set(chunkStart - (basesStart + position), at: chunkStart) }
         }
         let reference = try chunks.store(chunk, deltaBases: candidates, aligned: aligned)
-        if followsContent, chunks.isReused(reference), let position = baseIndex[reference.id] {
+        if followsContent, chunks.isReused(reference), let position = baseIndex[reference.digest] {
             shift = offset - baseStarts[position]
         }
         offset += chunk.count

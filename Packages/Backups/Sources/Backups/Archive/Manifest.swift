@@ -98,11 +98,11 @@ public struct Manifest: Sendable, Decodable, Hashable {
 
     /// Every chunk the backup needs, the bases of its delta chunks included, with duplicates removed.
     var allChunks: [ChunkReference] {
-        var seen = Set<String>()
+        var seen = Set<ChunkDigest>()
         var out = [ChunkReference]()
         for entry in entries {
             for chunk in entry.chunks {
-                for needed in chunk.withBases where seen.insert(needed.id).inserted { out.append(needed) }
+                for needed in chunk.withBases where seen.insert(needed.digest).inserted { out.append(needed) }
             }
         }
         return out
@@ -116,10 +116,10 @@ public struct Manifest: Sendable, Decodable, Hashable {
     /// `allChunks` with every chunk after its delta bases: the order of format 5's `chunks` table, so a
     /// reader resolves each record's bases from the records before it.
     var chunkTable: [ChunkReference] {
-        var seen = Set<String>()
+        var seen = Set<ChunkDigest>()
         var out = [ChunkReference]()
         func visit(_ chunk: ChunkReference) {
-            guard seen.insert(chunk.id).inserted else { return }
+            guard seen.insert(chunk.digest).inserted else { return }
             for base in chunk.deltaBases { visit(base) }
             out.append(chunk)
         }
@@ -218,35 +218,141 @@ extension Manifest.Entry {
 }
 
 /// One chunk as a backup refers to it.
+///
+/// A value type whose fields live in one shared, copy-on-write box: a backup holds a reference to every
+/// chunk of its chain in several places at once (the manifest's entries, the chunk table, the writer's
+/// indexes), and each of those copies is one pointer rather than the whole record.
 public struct ChunkReference: Sendable, Decodable, Hashable {
-    /// SHA-256 (or HMAC-SHA256 when encrypted) of the plaintext: the chunk's content address.
-    public var id: String
+    private var box: Box
+
+    /// SHA-256 (or HMAC-SHA256 when encrypted) of the plaintext, as hex: the chunk's content address.
+    public var id: String {
+        get { box.id.hex }
+        set { unique().id = Self.digest(newValue) }
+    }
     /// Plaintext size in bytes.
-    public var size: Int
+    public var size: Int {
+        get { box.size }
+        set { unique().size = newValue }
+    }
     /// Size of the stored file (compressed, then sealed).
-    public var storedSize: Int
-    /// SHA-256 of the stored file: checked before anything is decrypted or decompressed.
-    public var storedSHA256: String
-    public var codec: CompressionCodec
+    public var storedSize: Int {
+        get { box.storedSize }
+        set { unique().storedSize = newValue }
+    }
+    /// SHA-256 of the stored file, as hex: checked before anything is decrypted or decompressed. Empty
+    /// while the chunk is still being written.
+    public var storedSHA256: String {
+        get { box.storedSHA256?.hex ?? "" }
+        set { unique().storedSHA256 = newValue.isEmpty ? nil : Self.digest(newValue) }
+    }
+    public var codec: CompressionCodec {
+        get { box.codec }
+        set { unique().codec = newValue }
+    }
     /// The id of the backup whose directory holds the chunk file.
-    public var location: String
+    public var location: String {
+        get { box.location }
+        set { unique().location = newValue }
+    }
     /// For a delta chunk, the chunks of earlier backups it was compressed against (zstd, with their
     /// plaintexts, in order, as the prefix); empty for a chunk stored on its own.
-    public var deltaBases: [ChunkReference]
+    public var deltaBases: [ChunkReference] {
+        get { box.deltaBases }
+        set { unique().deltaBases = newValue }
+    }
     /// The pack file (`packs/<pack>.pack` in the `location` backup) and the offset of the stored bytes in
     /// it; both nil for a chunk stored in a file of its own (format 3 and earlier).
-    public var pack: Int?
-    public var offset: Int64?
+    public var pack: Int? {
+        get { box.pack }
+        set { unique().pack = newValue }
+    }
+    public var offset: Int64? {
+        get { box.offset }
+        set { unique().offset = newValue }
+    }
 
+    /// - Precondition: `id` and `storedSHA256` are 64 hexadecimal digits (`storedSHA256` may be empty
+    ///   while the chunk is being written). Readers of manifests check this first (`validated`).
     public init(id: String, size: Int, storedSize: Int, storedSHA256: String, codec: CompressionCodec,
-                location: String, deltaBases: [ChunkReference] = []) {
-        self.id = id
-        self.size = size
-        self.storedSize = storedSize
-        self.storedSHA256 = storedSHA256
-        self.codec = codec
-        self.location = location
-        self.deltaBases = deltaBases
+                location: String, deltaBases: [ChunkReference] = [], pack: Int? = nil, offset: Int64? = nil) {
+        self.init(digest: Self.digest(id), size: size, storedSize: storedSize,
+                  storedDigest: storedSHA256.isEmpty ? nil : Self.digest(storedSHA256), codec: codec,
+                  location: location, deltaBases: deltaBases, pack: pack, offset: offset)
+    }
+
+    init(digest: ChunkDigest, size: Int, storedSize: Int, storedDigest: ChunkDigest?, codec: CompressionCodec,
+         location: String, deltaBases: [ChunkReference] = [], pack: Int? = nil, offset: Int64? = nil) {
+        box = Box(id: digest, size: size, storedSize: storedSize, storedSHA256: storedDigest, codec: codec,
+                  location: location, deltaBases: deltaBases, pack: pack, offset: offset)
+    }
+
+    /// The content address as a digest (dictionary keys, comparisons: no string is made).
+    var digest: ChunkDigest { box.id }
+    /// The SHA-256 of the stored bytes; nil while the chunk is being written.
+    var storedDigest: ChunkDigest? { box.storedSHA256 }
+
+    private static func digest(_ hex: String) -> ChunkDigest {
+        guard let digest = ChunkDigest(hex: hex) else { preconditionFailure("not a chunk digest: \(hex.prefix(70))") }
+        return digest
+    }
+
+    /// `hex` as a digest, or `.corrupt` naming what `field` of a manifest holds instead.
+    static func validated(_ hex: String, _ field: String) throws(BackupError) -> ChunkDigest {
+        guard let digest = ChunkDigest(hex: hex) else {
+            throw BackupError(.corrupt, "the manifest's \(field) \(hex.prefix(16)) is not a SHA-256 in hexadecimal")
+        }
+        return digest
+    }
+
+    /// The box, copied first when another reference shares it.
+    private mutating func unique() -> Box {
+        if !isKnownUniquelyReferenced(&box) { box = box.copy() }
+        return box
+    }
+
+    /// The fields. Mutated only through `unique()`, that is only while no other value shares the box,
+    /// which is what makes sharing it between threads safe.
+    private final class Box: @unchecked Sendable {
+        var id: ChunkDigest
+        var size: Int
+        var storedSize: Int
+        var storedSHA256: ChunkDigest?
+        var codec: CompressionCodec
+        var location: String
+        var deltaBases: [ChunkReference]
+        var pack: Int?
+        var offset: Int64?
+
+        init(id: ChunkDigest, size: Int, storedSize: Int, storedSHA256: ChunkDigest?, codec: CompressionCodec,
+             location: String, deltaBases: [ChunkReference], pack: Int?, offset: Int64?) {
+            self.id = id
+            self.size = size
+            self.storedSize = storedSize
+            self.storedSHA256 = storedSHA256
+            self.codec = codec
+            self.location = location
+            self.deltaBases = deltaBases
+            self.pack = pack
+            self.offset = offset
+        }
+
+        func copy() -> Box {
+            Box(id: id, size: size, storedSize: storedSize, storedSHA256: storedSHA256, codec: codec,
+                location: location, deltaBases: deltaBases, pack: pack, offset: offset)
+        }
+    }
+
+    public static func == (lhs: ChunkReference, rhs: ChunkReference) -> Bool {
+        if lhs.box === rhs.box { return true }
+        return lhs.digest == rhs.digest && lhs.size == rhs.size && lhs.storedSize == rhs.storedSize
+            && lhs.storedDigest == rhs.storedDigest && lhs.codec == rhs.codec && lhs.location == rhs.location
+            && lhs.deltaBases == rhs.deltaBases && lhs.pack == rhs.pack && lhs.offset == rhs.offset
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(digest)
+        hasher.combine(location)
     }
 
     /// How many delta steps reading this chunk takes at most (0 for a chunk stored on its own).
@@ -268,14 +374,15 @@ public struct ChunkReference: Sendable, Decodable, Hashable {
     /// Reads the nested form of formats 1 to 4, where `delta_bases` holds whole references.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(id: try c.decode(String.self, forKey: .id), size: try c.decode(Int.self, forKey: .size),
+        self.init(digest: try Self.validated(try c.decode(String.self, forKey: .id), "chunk id"),
+                  size: try c.decode(Int.self, forKey: .size),
                   storedSize: try c.decode(Int.self, forKey: .storedSize),
-                  storedSHA256: try c.decode(String.self, forKey: .storedSHA256),
+                  storedDigest: try Self.validated(try c.decode(String.self, forKey: .storedSHA256), "stored_sha256"),
                   codec: try c.decode(CompressionCodec.self, forKey: .codec),
                   location: try c.decode(String.self, forKey: .location),
-                  deltaBases: try c.decodeIfPresent([ChunkReference].self, forKey: .deltaBases) ?? [])
-        pack = try c.decodeIfPresent(Int.self, forKey: .pack)
-        offset = try c.decodeIfPresent(Int64.self, forKey: .offset)
+                  deltaBases: try c.decodeIfPresent([ChunkReference].self, forKey: .deltaBases) ?? [],
+                  pack: try c.decodeIfPresent(Int.self, forKey: .pack),
+                  offset: try c.decodeIfPresent(Int64.self, forKey: .offset))
     }
 }
 

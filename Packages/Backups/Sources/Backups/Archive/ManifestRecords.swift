@@ -71,7 +71,7 @@ struct EntryRecord: Codable, Hashable {
 /// chunk's bases are the references already in the table, so every chunk is held once however many
 /// deltas and entries name it.
 struct ChunkTable {
-    private var references: [String: ChunkReference] = [:]
+    private var references: [ChunkDigest: ChunkReference] = [:]
     /// One copy of each backup id a `location` names (a few backups hold every chunk).
     private var locations: [String: String] = [:]
 
@@ -79,18 +79,17 @@ struct ChunkTable {
     mutating func add(_ record: ChunkRecord) throws(BackupError) {
         var bases = [ChunkReference]()
         for id in record.deltaBases ?? [] { bases.append(try reference(id)) }
-        var chunk = ChunkReference(id: record.id, size: record.size, storedSize: record.storedSize,
-                                   storedSHA256: record.storedSHA256, codec: record.codec,
+        let chunk = ChunkReference(digest: try ChunkReference.validated(record.id, "chunk id"), size: record.size,
+                                   storedSize: record.storedSize,
+                                   storedDigest: try ChunkReference.validated(record.storedSHA256, "stored_sha256"), codec: record.codec,
                                    location: locations[record.location, default: record.location],
-                                   deltaBases: bases)
-        chunk.pack = record.pack
-        chunk.offset = record.offset
+                                   deltaBases: bases, pack: record.pack, offset: record.offset)
         locations[record.location] = chunk.location
-        references[record.id] = chunk
+        references[chunk.digest] = chunk
     }
 
     func reference(_ id: String) throws(BackupError) -> ChunkReference {
-        guard let chunk = references[id] else {
+        guard let chunk = ChunkDigest(hex: id).flatMap({ references[$0] }) else {
             throw BackupError(.corrupt, "the manifest names chunk \(id.prefix(12)) before (or without) its row in the chunks table")
         }
         return chunk

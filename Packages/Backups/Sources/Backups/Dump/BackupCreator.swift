@@ -23,8 +23,8 @@ struct BackupCreator {
         let catalog = BackupCatalog(destination: root)
         catalog.removeAbandonedPartials()
         let parent = try findParent(in: catalog, key: key)
-        var reusable = [String: ChunkReference]()
-        if let parent { for chunk in parent.manifest.allChunks { reusable[chunk.id] = chunk } }
+        var reusable = [ChunkDigest: ChunkReference]()
+        if let parent { for chunk in parent.manifest.allChunks { reusable[chunk.digest] = chunk } }
 
         let createdAt = Date()
         let id = Self.makeID(database: databaseName, type: config.type, at: createdAt)
@@ -137,7 +137,7 @@ struct BackupCreator {
     static func verifyWritten(_ manifest: Manifest, in directory: URL) throws(BackupError) {
         for chunk in manifest.allChunks where chunk.location == manifest.id {
             guard let bytes = ChunkPaths.readStored(chunk, in: directory), bytes.count == chunk.storedSize,
-                  Array(SHA256.hash(data: bytes)).hexString == chunk.storedSHA256 else {
+                  ChunkDigest.sha256(bytes) == chunk.storedDigest else {
                 throw BackupError(.storage, "chunk \(chunk.id.prefix(12)) did not read back as written")
             }
         }

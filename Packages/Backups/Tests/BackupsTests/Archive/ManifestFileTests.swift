@@ -91,6 +91,33 @@ final class ManifestFileTests: XCTestCase {
     }
 
     /// Format 4 nested each delta's bases whole inside its reference.
+    /// Chunk ids and hashes are held as 32-byte digests: a manifest whose id or stored hash is not 64
+    /// hexadecimal digits is corrupt, whether it is read a line at a time or whole.
+    func testAChunkIdThatIsNotAHexDigestIsCorrupt() throws {
+        for (field, replacement) in [("id", String(repeating: "g", count: 64)), ("stored_sha256", "abc")] {
+            let url = TestDatabases.temporaryDirectory().appendingPathComponent(ManifestFile.name)
+            _ = try ManifestFile.write(sampleManifest(), to: url)
+            var lines = try String(contentsOf: url, encoding: .utf8).components(separatedBy: "\n")
+            let first = try XCTUnwrap(lines.firstIndex(of: #"  "chunks" : ["#)) + 1
+            let pattern = try NSRegularExpression(pattern: "\"\(field)\":\"[0-9a-f]{64}\"")
+            let line = lines[first]
+            lines[first] = pattern.stringByReplacingMatches(in: line, range: NSRange(line.startIndex..., in: line),
+                                                            withTemplate: "\"\(field)\":\"\(replacement)\"")
+            XCTAssertNotEqual(lines[first], line, "\(field) was not replaced")
+            let text = lines.joined(separator: "\n")
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            XCTAssertThrowsError(try ManifestFile.read(url), field) { error in
+                XCTAssertEqual((error as? BackupError)?.code, .corrupt, field)
+            }
+            // Re-formatted on one line, so that it is decoded whole.
+            let object = try JSONSerialization.jsonObject(with: Data(text.utf8))
+            try JSONSerialization.data(withJSONObject: object).write(to: url)
+            XCTAssertThrowsError(try ManifestFile.read(url), field) { error in
+                XCTAssertEqual((error as? BackupError)?.code, .corrupt, field)
+            }
+        }
+    }
+
     func testAFormat4ManifestWithNestedDeltaBasesStillReads() throws {
         func reference(_ n: Int, _ bases: String = "") -> String {
             let id = String(repeating: String(n), count: 64)

@@ -1,0 +1,73 @@
+import Crypto
+import Foundation
+
+/// A 32-byte digest held inline: a chunk's id (SHA-256, or HMAC-SHA256 under the backup key, of its
+/// plaintext) or the SHA-256 of its stored bytes.
+///
+/// Manifests spell digests as 64 hexadecimal digits; in memory they are 32 bytes rather than a 64-character
+/// string on the heap, since a backup holds two for every chunk of its chain.
+struct ChunkDigest: Hashable, Sendable {
+    private var words: (UInt64, UInt64, UInt64, UInt64)
+
+    /// 64 hexadecimal digits (either case); nil for anything else.
+    init?(hex: some StringProtocol) {
+        let digits = hex.utf8
+        guard digits.count == 64 else { return nil }
+        words = (0, 0, 0, 0)
+        for (index, digit) in digits.enumerated() {
+            let value: UInt8
+            switch digit {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = digit - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = digit - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): value = digit - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            let nibble = UInt64(value)
+            switch index / 16 {
+            case 0: words.0 = words.0 << 4 | nibble
+            case 1: words.1 = words.1 << 4 | nibble
+            case 2: words.2 = words.2 << 4 | nibble
+            default: words.3 = words.3 << 4 | nibble
+            }
+        }
+    }
+
+    /// A 32-byte digest from swift-crypto (SHA-256, HMAC-SHA256), read without copying it to the heap.
+    init(_ digest: some ContiguousBytes) {
+        words = digest.withUnsafeBytes { raw in
+            precondition(raw.count == 32, "a chunk digest is 32 bytes")
+            return (UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                    UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+                    UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self)),
+                    UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self)))
+        }
+    }
+
+    /// The SHA-256 of `bytes`.
+    static func sha256(_ bytes: some DataProtocol) -> ChunkDigest { ChunkDigest(SHA256.hash(data: bytes)) }
+
+    /// Lower-case hexadecimal, as manifests spell it.
+    var hex: String {
+        String(unsafeUninitializedCapacity: 64) { out in
+            let digits: StaticString = "0123456789abcdef"
+            var position = 0
+            for word in [words.0, words.1, words.2, words.3] {
+                for shift in stride(from: 60, through: 0, by: -4) {
+                    out[position] = digits.utf8Start[Int(word >> UInt64(shift) & 0xf)]
+                    position += 1
+                }
+            }
+            return 64
+        }
+    }
+
+    static func == (lhs: ChunkDigest, rhs: ChunkDigest) -> Bool {
+        lhs.words.0 == rhs.words.0 && lhs.words.1 == rhs.words.1 && lhs.words.2 == rhs.words.2 && lhs.words.3 == rhs.words.3
+    }
+
+    func hash(into hasher: inout Hasher) {
+        // The words are already uniformly distributed; two of them identify a chunk among any realistic number.
+        hasher.combine(words.0)
+        hasher.combine(words.1)
+    }
+}
