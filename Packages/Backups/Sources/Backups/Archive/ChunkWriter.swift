@@ -35,9 +35,10 @@ final class ChunkWriter: Sendable {
     }
 
     /// The plaintext of the base chunks read last: neighbouring chunks share delta bases (at most
-    /// `baseCacheSize` chunks of at most 512 KiB are kept).
-    private let baseCache = Mutex<[(id: String, bytes: [UInt8])]>([])
-    private static let baseCacheSize = 16
+    /// `baseCacheBytes` of them are kept, the most recent first).
+    private let baseCache = Mutex<[(id: ChunkDigest, bytes: [UInt8])]>([])
+    /// Four of the largest chunks: the bases of one delta, or of the chunks in flight on either side of it.
+    private static let baseCacheBytes = 4 << 20
 
     /// Delta chains stay short so that reading a chunk never takes more than this many base reads.
     static let maximumDeltaDepth = 8
@@ -170,11 +171,13 @@ final class ChunkWriter: Sendable {
 extension ChunkWriter {
     /// A base chunk's verified plaintext, from the cache when a neighbouring chunk read it already.
     private func readBase(_ base: ChunkReference, with reader: ChunkReader) throws(BackupError) -> [UInt8] {
-        if let hit = baseCache.withLock({ cache in cache.last { $0.id == base.id }?.bytes }) { return hit }
+        let id = base.digest
+        if let hit = baseCache.withLock({ cache in cache.last { $0.id == id }?.bytes }) { return hit }
         let bytes = try reader.read(base)
         baseCache.withLock { cache in
-            cache.append((base.id, bytes))
-            if cache.count > Self.baseCacheSize { cache.removeFirst() }
+            cache.append((id, bytes))
+            var total = cache.reduce(0) { $0 + $1.bytes.count }
+            while total > Self.baseCacheBytes, cache.count > 1 { total -= cache.removeFirst().bytes.count }
         }
         return bytes
     }

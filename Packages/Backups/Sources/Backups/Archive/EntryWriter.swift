@@ -175,7 +175,7 @@ final class EntryWriter {
     }
 
     /// The base chunks covering at least `leastOverlap` bytes of `start..<start + size` of the base's
-    /// stream (at most four, at most 1 MiB together: the delta window holds them and the chunk).
+    /// stream (at most four, at most `deltaBasesLimit` bytes together: the delta window holds them and the chunk).
     private func deltaCandidates(start: Int, size: Int) -> [ChunkReference] {
         Self.deltaCandidates(start: start, size: size, baseChunks: baseChunks, baseStarts: baseStarts)
     }
@@ -194,7 +194,7 @@ final class EntryWriter {
         var total = 0
         var position = low
         while position < baseChunks.count, baseStarts[position] < start + size, candidates.count < 4,
-              total + baseChunks[position].size <= 1 << 20 {
+              total + baseChunks[position].size <= deltaBasesLimit {
             let overlap = min(baseStarts[position] + baseChunks[position].size, start + size) - max(baseStarts[position], start)
             if overlap >= min(leastOverlap, baseChunks[position].size, size) {
                 candidates.append(baseChunks[position])
@@ -204,6 +204,10 @@ final class EntryWriter {
         }
         return candidates
     }
+
+    /// The most bytes of base chunks one delta is compressed against: with the largest chunk (1 MiB), they fit
+    /// in zstd's delta window (`Zstd.deltaWindowLog`).
+    static let deltaBasesLimit = 3 << 20
 
     /// Ends the stream; the entry's chunk list is completed once `ChunkWriter.complete` has run.
     func finish() throws(BackupError) -> (entry: Manifest.Entry, rows: RowChecksum) {

@@ -107,6 +107,7 @@ enum Zstd {
     /// Delta chunks use zstd's default level: fast, and a patch is small at any level.
     static let deltaLevel = 3
 
-    /// 4 MiB: the base chunks (at most 1 MiB together) and the chunk (at most 512 KiB) fit in the window.
+    /// 4 MiB: the base chunks (at most 3 MiB together, `EntryWriter.deltaBasesLimit`) and the chunk (at most
+    /// 1 MiB) fit in the window.
     static let deltaWindowLog = 22
 }
