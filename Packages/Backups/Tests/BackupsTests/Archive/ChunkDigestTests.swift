@@ -34,6 +34,13 @@ final class ChunkDigestTests: XCTestCase {
         }
     }
 
+    /// What keeps a backup's memory per chunk small: a digest is 32 inline bytes, and a reference, held in
+    /// several collections at once, is one pointer.
+    func testDigestsAndReferencesStayCompact() {
+        XCTAssertEqual(MemoryLayout<ChunkDigest>.size, 32)
+        XCTAssertEqual(MemoryLayout<ChunkReference>.size, MemoryLayout<Int>.size)
+    }
+
     func testAReferenceKeepsValueSemanticsWhileSharingItsFields() {
         let id = String(repeating: "ab", count: 32)
         let original = ChunkReference(id: id, size: 10, storedSize: 5, storedSHA256: String(repeating: "cd", count: 32),
