@@ -28,4 +28,21 @@ final class DeltaCandidatesTests: XCTestCase {
         XCTAssertEqual(candidates(start: 100_000, size: 1_000), ["1"])
         XCTAssertEqual(candidates(start: 240_000, size: 1_000), [], "past the end of the base stream")
     }
+
+    /// A base taken with the chunks of earlier releases (about 80 KiB) under a chunk of today's largest size
+    /// (1 MiB): every base chunk it covers is offered, up to `deltaBasesLimit` bytes. With four at most, the
+    /// first incremental after chunks grew stored 29% of the full instead of 0.1%.
+    func testALargeChunkOverSmallBaseChunksGetsEveryOneItCovers() {
+        let small = (0..<40).map { n in
+            ChunkReference(id: String(format: "%064x", n), size: 80_000, storedSize: 1, storedSHA256: "", codec: .gzip, location: "full")
+        }
+        let starts = small.indices.map { $0 * 80_000 }
+        let offered = EntryWriter.deltaCandidates(start: 0, size: 1 << 20, baseChunks: small, baseStarts: starts)
+        XCTAssertEqual(offered.map(\.size).reduce(0, +), 14 * 80_000, "all 14 base chunks under the first MiB")
+        XCTAssertEqual(offered, Array(small.prefix(14)))
+        // Never more than the delta window holds.
+        let far = EntryWriter.deltaCandidates(start: 0, size: 3_200_000, baseChunks: small, baseStarts: starts)
+        XCTAssertLessThanOrEqual(far.map(\.size).reduce(0, +), EntryWriter.deltaBasesLimit)
+        XCTAssertLessThanOrEqual(far.count, EntryWriter.deltaBasesCount)
+    }
 }
