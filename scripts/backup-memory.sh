@@ -32,16 +32,11 @@ measure incremental backup create --url "$url" --destination "$work/backups" --t
 newest="$(ls "$work/backups" | sort | tail -1)"
 measure verify backup verify "$newest" --destination "$work/backups"
 case "$url" in
-    sqlite:*) target="sqlite://$work/restored.db"; drop="" ;;
+    sqlite:*) measure restore backup restore "$newest" --destination "$work/backups" --target "sqlite:///$work/restored.db" ;;
     *)
         base="${server:-${url%/*}/postgres}"
         [[ "$url" == mysql:* && -z "$server" ]] && base="$url"
         "$client" db drop dbm_memory_restore --if-exists --url "$base" > /dev/null
-        target="dbm_memory_restore"; drop="$base" ;;
+        measure restore backup restore "$newest" --destination "$work/backups" --target dbm_memory_restore --url "$base"
+        "$client" db drop dbm_memory_restore --if-exists --url "$base" > /dev/null ;;
 esac
-if [ -n "$drop" ]; then
-    measure restore backup restore "$newest" --destination "$work/backups" --target "$target" --url "$drop"
-    "$client" db drop dbm_memory_restore --if-exists --url "$drop" > /dev/null
-else
-    measure restore backup restore "$newest" --destination "$work/backups" --target "$target"
-fi

@@ -81,9 +81,6 @@ public struct BackupKey: Sendable, CustomStringConvertible {
     }
 
     /// The id of a plaintext chunk: HMAC-SHA256 under the naming key.
-    func chunkID(for plaintext: [UInt8]) -> String { chunkDigest(for: plaintext).hex }
-
-    /// `chunkID(for:)` as a digest.
     func chunkDigest(for plaintext: [UInt8]) -> ChunkDigest {
         ChunkDigest(HMAC<SHA256>.authenticationCode(for: plaintext, using: namingKey))
     }
