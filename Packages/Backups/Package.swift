@@ -24,6 +24,7 @@ let package = Package(
             name: "Backups",
             dependencies: [
                 .product(name: "Drivers", package: "Drivers"),
+                .product(name: "CSQLite", package: "Drivers"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 "CZlib", "CBzip2", "CZstd",
             ]

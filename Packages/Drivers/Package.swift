@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "Drivers", targets: ["Drivers"]),
         .library(name: "DatabaseDriver", targets: ["DatabaseDriver"]),
         .library(name: "DriverTestSupport", targets: ["DriverTestSupport"]),
+        // libsqlite3 itself, for packages above that keep a private SQLite file (the Backups chunk index).
+        .library(name: "CSQLite", targets: ["CSQLite"]),
         .executable(name: "DriversBench", targets: ["DriversBench"]),
     ],
     targets: [

@@ -173,8 +173,8 @@ public struct BackupManager: Sendable {
         let backup = try StoredBackup.resolve(params.backupPath, destination: destination)
         let catalog = BackupCatalog(destination: backup.root)
         return BackupInfo(backup: BackupRecord(backup), tables: backup.manifest.tables,
-                          dependsOn: backup.manifest.dependencies.sorted(),
+                          dependsOn: try backup.manifest.dependencies().sorted(),
                           neededBy: catalog.dependents(of: backup.manifest.id),
-                          logicalBytes: backup.manifest.logicalBytes, chunkCount: backup.manifest.allChunks.count)
+                          logicalBytes: backup.manifest.logicalBytes, chunkCount: try backup.manifest.chunkCount())
     }
 }

@@ -106,7 +106,7 @@ public struct BackupSummary: Sendable {
         var dependencies: Set<String>?
         if readDependencies {
             fields = try ManifestFile.read(url)
-            dependencies = fields.dependencies
+            dependencies = try fields.dependencies()
             fields.entries = []
         } else {
             fields = try ManifestFile.readHead(url)

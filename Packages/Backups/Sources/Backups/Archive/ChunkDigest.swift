@@ -43,6 +43,12 @@ struct ChunkDigest: Hashable, Sendable {
         }
     }
 
+    /// The 32 bytes, as hashes print them (each word big-endian).
+    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let bytes = (words.0.bigEndian, words.1.bigEndian, words.2.bigEndian, words.3.bigEndian)
+        return try Swift.withUnsafeBytes(of: bytes, body)
+    }
+
     /// The SHA-256 of `bytes`.
     static func sha256(_ bytes: some DataProtocol) -> ChunkDigest { ChunkDigest(SHA256.hash(data: bytes)) }
 

@@ -60,7 +60,7 @@ struct ChunkReader: Sendable {
     /// Calls `body` with every frame of an entry, reading its chunks in order.
     func frames(of entry: Manifest.Entry, _ body: (Frame) throws -> Void) throws {
         var reader = FrameReader()
-        for chunk in entry.chunks {
+        try entry.chunks.forEach { chunk in
             if Task.isCancelled { throw CancellationError() }
             for frame in try reader.feed(try read(chunk)) { try body(frame) }
         }

@@ -15,8 +15,8 @@ final class ChunkWriter: Sendable {
     let codec: CompressionCodec
     let level: Int
     let key: BackupKey?
-    /// Chunks of the base backups that may be reused, by id.
-    private let reusable: [ChunkDigest: ChunkReference]
+    /// The chunks of the base backup (which may be reused) and those this backup has written.
+    let index: ChunkIndex
     /// Reads base chunks for delta compression (incremental and differential backups only).
     private let baseReader: ChunkReader?
     private let state = Mutex(State())
@@ -27,7 +27,7 @@ final class ChunkWriter: Sendable {
     private let packs: PackWriter
 
     private struct State {
-        var written: [ChunkDigest: ChunkReference] = [:]
+        /// Chunks being compressed and written (at most one per worker and one waiting per entry).
         var inFlight: Set<ChunkDigest> = []
         var storedBytes: Int64 = 0
         var logicalBytes: Int64 = 0
@@ -44,14 +44,14 @@ final class ChunkWriter: Sendable {
     static let maximumDeltaDepth = 8
 
     init(backupID: String, directory: URL, codec: CompressionCodec, level: Int, key: BackupKey?,
-         reusable: [ChunkDigest: ChunkReference], baseReader: ChunkReader? = nil,
+         index: ChunkIndex, baseReader: ChunkReader? = nil,
          parallelism: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.backupID = backupID
         self.directory = directory
         self.codec = codec
         self.level = level
         self.key = key
-        self.reusable = reusable
+        self.index = index
         self.baseReader = baseReader
         self.slots = DispatchSemaphore(value: max(1, parallelism))
         self.packs = PackWriter(backupDirectory: directory)
@@ -65,11 +65,9 @@ final class ChunkWriter: Sendable {
     /// Bytes of plaintext seen so far.
     var logicalBytes: Int64 { state.withLock { $0.logicalBytes } }
 
-    /// Whether `reference` is one of the base backups' chunks (reused, not written by this backup).
-    func isReused(_ reference: ChunkReference) -> Bool { reference.location != backupID }
-
-    /// Stores one chunk and returns where it will be found. The chunk may still be being written when this
-    /// returns; `complete(_:)` waits for all of them.
+    /// Stores one chunk and returns its id, and whether it is one of the base backups' chunks (reused, not
+    /// written by this backup). The chunk may still be being written when this returns; `complete()` waits
+    /// for all of them, and each is in the index once written.
     ///
     /// - Parameter deltaBases: chunks of the base backup that probably hold much the same data (those
     ///   covering the same part of the same entry); when compressing against them is much smaller, the chunk
@@ -78,30 +76,27 @@ final class ChunkWriter: Sendable {
     ///   plaintext where this chunk's first bytes were found, so the caller can follow how far its stream has
     ///   drifted from the base's.
     func store(_ plaintext: [UInt8], deltaBases: [ChunkReference] = [],
-               aligned: (@Sendable (Int) -> Void)? = nil) throws(BackupError) -> ChunkReference {
+               aligned: (@Sendable (Int) -> Void)? = nil) throws(BackupError) -> (id: ChunkDigest, reused: Bool) {
         if let error = state.withLock({ $0.firstError }) { throw error }
         let id = key?.chunkDigest(for: plaintext) ?? ChunkDigest.sha256(plaintext)
-        state.withLock { $0.logicalBytes += Int64(plaintext.count) }
-        if let existing = reusable[id] { return existing }
-        // The stored size and hash are known only after compression; `complete(_:)` swaps this pending
-        // reference for the written one.
-        let pending = ChunkReference(digest: id, size: plaintext.count, storedSize: 0, storedDigest: nil,
-                                     codec: codec, location: backupID)
-        let isNew: Bool = state.withLock { s in
-            if s.written[id] != nil || s.inFlight.contains(id) { return false }
+        // A chunk leaves `inFlight` only once it is in the index, so under the lock it is always in one of them.
+        let (isNew, reused) = try state.withLock { (s: inout State) throws(BackupError) -> (Bool, Bool) in
+            s.logicalBytes += Int64(plaintext.count)
+            if s.inFlight.contains(id) { return (false, false) }
+            if let location = try index.location(of: id) { return (false, location != backupID) }
             s.inFlight.insert(id)
-            return true
+            return (true, false)
         }
-        guard isNew else { return pending }
+        guard isNew else { return (id, reused) }
         slots.wait()
         group.enter()
         queue.async { [self] in
             defer { slots.signal(); group.leave() }
             do {
                 let reference = try write(plaintext, id: id, deltaBases: deltaBases, aligned: aligned)
+                try index.add(reference)
                 state.withLock { s in
                     s.inFlight.remove(id)
-                    s.written[id] = reference
                     s.storedBytes += Int64(reference.storedSize)
                 }
             } catch {
@@ -109,7 +104,7 @@ final class ChunkWriter: Sendable {
                 state.withLock { s in if s.firstError == nil { s.firstError = failure } }
             }
         }
-        return pending
+        return (id, false)
     }
 
     /// Waits until no chunk is being written (after a failure, before the partial directory is removed).
@@ -119,21 +114,10 @@ final class ChunkWriter: Sendable {
         }
     }
 
-    /// Waits for every chunk in flight and completes `references` with their stored sizes and hashes.
-    func complete(_ references: [ChunkReference]) async throws(BackupError) -> [ChunkReference] {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            group.notify(queue: .global()) { continuation.resume() }
-        }
-        return try state.withLock { (s: inout State) throws(BackupError) -> [ChunkReference] in
-            if let error = s.firstError { throw error }
-            return try references.map { (reference: ChunkReference) throws(BackupError) -> ChunkReference in
-                if reference.location != backupID { return reference }
-                guard let written = s.written[reference.digest] else {
-                    throw BackupError(.storage, "chunk \(reference.id.prefix(12)) was not written")
-                }
-                return written
-            }
-        }
+    /// Waits for every chunk in flight; throws the first error writing one met.
+    func complete() async throws(BackupError) {
+        await drain()
+        if let error = state.withLock({ $0.firstError }) { throw error }
     }
 
     private func write(_ plaintext: [UInt8], id: ChunkDigest, deltaBases: [ChunkReference],

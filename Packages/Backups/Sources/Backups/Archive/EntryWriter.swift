@@ -14,7 +14,10 @@ import Synchronization
 /// busy). So a dump read on one connection uses a second core for hashing and chunking. At most
 /// `blocksInFlight` blocks wait between the stages.
 /// - Important: the framing methods are not thread-safe; one writer per entry, called from one thread at a
-///   time. The chunking state (`chunker`, `references`, `offset`, `shift`) is touched only on `pipeline`.
+///   time. The chunking state (`chunker`, `count`, `offset`, `shift`) is touched only on `pipeline`.
+///
+/// The entry's chunk list goes to the chunk writer's `ChunkIndex` as it grows, and the base entry's list
+/// is read from there: an entry of any size holds no list in memory.
 final class EntryWriter {
     let kind: Manifest.Entry.Kind
     let name: String
@@ -23,16 +26,15 @@ final class EntryWriter {
     let part: Int?
     private let chunks: ChunkWriter
     private var chunker = ContentDefinedChunker()
-    private var references: [ChunkReference] = []
+    /// This entry's id in the index, and how many chunks it has so far.
+    private let entryID: Int
+    private var count = 0
     /// The rows' checksum, kept on `pipeline`.
     private var checksum = RowChecksum()
     private var pending: [UInt8] = []
-    /// The same entry's chunks in the base backup, where each starts in the base's stream, and where each
-    /// first appears: a new chunk is offered, as its delta base, the base chunk that overlaps the same bytes
-    /// of the stream most.
-    private let baseChunks: [ChunkReference]
-    private let baseStarts: [Int]
-    private let baseIndex: [ChunkDigest: Int]
+    /// The same entry's chunks in the base backup (with where each starts in the base's stream): a new chunk
+    /// is offered, as its delta bases, the base chunks that overlap the same bytes of the stream.
+    private let base: ChunkList
     /// Where the next chunk starts in this stream, and how far this stream is ahead of the base's at the
     /// last chunk both share (inserted or deleted rows shift everything after them).
     private var offset = 0
@@ -57,7 +59,7 @@ final class EntryWriter {
     static let leastOverlap = 4096
 
     init(kind: Manifest.Entry.Kind, name: String, insertPrefix: String? = nil, copyStatement: String? = nil, part: Int? = nil,
-         chunks: ChunkWriter, baseChunks: [ChunkReference] = [], fixedChunkSize: Int? = nil) {
+         chunks: ChunkWriter, base: ChunkList = [], fixedChunkSize: Int? = nil) {
         self.part = part
         if let fixedChunkSize { chunker = ContentDefinedChunker.fixed(size: fixedChunkSize) }
         followsContent = fixedChunkSize == nil
@@ -66,17 +68,8 @@ final class EntryWriter {
         self.insertPrefix = insertPrefix
         self.copyStatement = copyStatement
         self.chunks = chunks
-        self.baseChunks = baseChunks
-        var index = [ChunkDigest: Int]()
-        var starts = [Int]()
-        var start = 0
-        for (position, chunk) in baseChunks.enumerated() {
-            if index[chunk.digest] == nil { index[chunk.digest] = position }
-            starts.append(start)
-            start += chunk.size
-        }
-        self.baseIndex = index
-        self.baseStarts = starts
+        self.base = base
+        entryID = chunks.index.newEntry()
         pending.reserveCapacity(Self.blockSize + 4096)
     }
 
@@ -160,25 +153,32 @@ final class EntryWriter {
     /// chunk boundary moves or rows are inserted, and when every chunk changed.
     private func store(_ chunk: [UInt8]) throws(BackupError) {
         if let measured = measuredShift.take() { shift = measured }
-        let candidates = deltaCandidates(start: offset - shift, size: chunk.count)
+        let (candidates, firstStart) = try deltaCandidates(start: offset - shift, size: chunk.count)
         var aligned: (@Sendable (Int) -> Void)?
-        if followsContent, let first = candidates.first, let firstPosition = baseIndex[first.digest] {
-            let (chunkStart, basesStart, measured) = (offset, baseStarts[firstPosition], measuredShift)
+        if followsContent, let basesStart = firstStart {
+            let (chunkStart, measured) = (offset, measuredShift)
             aligned = { position in measured.set(chunkStart - (basesStart + position), at: chunkStart) }
         }
-        let reference = try chunks.store(chunk, deltaBases: candidates, aligned: aligned)
-        if followsContent, chunks.isReused(reference), let position = baseIndex[reference.digest] {
-            shift = offset - baseStarts[position]
+        let (id, reused) = try chunks.store(chunk, deltaBases: candidates, aligned: aligned)
+        if followsContent, reused, let start = try base.start(of: id) {
+            shift = offset - Int(start)
         }
+        try chunks.index.append(entry: entryID, position: count, digest: id, start: Int64(offset))
         offset += chunk.count
-        references.append(reference)
+        count += 1
     }
 
     /// The base chunks covering at least `leastOverlap` bytes of `start..<start + size` of the base's
     /// stream (at most `deltaBasesCount`, at most `deltaBasesLimit` bytes together: the delta window holds them
-    /// and the chunk).
-    private func deltaCandidates(start: Int, size: Int) -> [ChunkReference] {
-        Self.deltaCandidates(start: start, size: size, baseChunks: baseChunks, baseStarts: baseStarts)
+    /// and the chunk), and where the first of them starts.
+    private func deltaCandidates(start: Int, size: Int) throws(BackupError) -> ([ChunkReference], Int?) {
+        guard !base.isEmpty else { return ([], nil) }
+        // Every chunk that may qualify: the bases of a delta and those touching its range by a few bytes.
+        let window = try base.window(from: Int64(start), before: Int64(start + size), limit: 2 * Self.deltaBasesCount + 2)
+        let candidates = Self.deltaCandidates(start: start, size: size, baseChunks: window.map(\.chunk),
+                                              baseStarts: window.map { Int($0.start) })
+        let firstStart = candidates.first.flatMap { first in window.first { $0.chunk.digest == first.digest } }.map { Int($0.start) }
+        return (candidates, firstStart)
     }
 
     /// `deltaCandidates` over base chunks starting at `baseStarts` of the base's stream.
@@ -214,20 +214,21 @@ final class EntryWriter {
     /// change stored 29% of the full instead of 0.1%.
     static let deltaBasesCount = 16
 
-    /// Ends the stream; the entry's chunk list is completed once `ChunkWriter.complete` has run.
+    /// Ends the stream; the entry's chunks can be read once `ChunkWriter.complete` has run.
     func finish() throws(BackupError) -> (entry: Manifest.Entry, rows: RowChecksum) {
         try flush()
         let this = UncheckedSendable(self)
-        let (chunks, checksum) = pipeline.sync { () -> ([ChunkReference], RowChecksum) in
+        let (count, bytes, checksum) = pipeline.sync { () -> (Int, Int, RowChecksum) in
             let writer = this.value
             if writer.failure.withLock({ $0 == nil }), let last = writer.chunker.finish() {
                 do throws(BackupError) { try writer.store(last) } catch { writer.fail(error) }
             }
-            return (writer.references, writer.checksum)
+            return (writer.count, writer.offset, writer.checksum)
         }
         if let error = failure.withLock({ $0 }) { throw error }
+        let list = ChunkList(index: chunks.index, entry: entryID, count: count, byteCount: Int64(bytes))
         let entry = Manifest.Entry(kind: kind, name: name, insertPrefix: insertPrefix, copyStatement: copyStatement,
-                                   part: part, chunks: chunks)
+                                   part: part, chunks: list)
         return (entry, checksum)
     }
 

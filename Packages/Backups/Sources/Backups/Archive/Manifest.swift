@@ -71,7 +71,7 @@ public struct Manifest: Sendable, Decodable, Hashable {
         /// For a large table dumped in parts (PostgreSQL, ranges of its primary key, read and restored in
         /// parallel): which part, from 0. Absent when the entry holds the whole table.
         public var part: Int?
-        public var chunks: [ChunkReference]
+        public var chunks: ChunkList
     }
 
     enum CodingKeys: String, CodingKey {
@@ -96,36 +96,70 @@ public struct Manifest: Sendable, Decodable, Hashable {
         case tables, entries, chunks
     }
 
-    /// Every chunk the backup needs, the bases of its delta chunks included, with duplicates removed.
-    var allChunks: [ChunkReference] {
-        var seen = Set<ChunkDigest>()
-        var out = [ChunkReference]()
-        for entry in entries {
-            for chunk in entry.chunks {
-                for needed in chunk.withBases where seen.insert(needed.digest).inserted { out.append(needed) }
-            }
+    /// Calls `body` with every chunk the backup needs, the bases of its delta chunks included, each once
+    /// and after its delta bases: the order of format 5's `chunks` table, so a reader resolves each record's
+    /// bases from the records before it. What was seen is kept in the entries' index when they have one.
+    func forEachChunk(_ body: (ChunkReference) throws -> Void) throws {
+        var seen = SeenChunks(index: entries.lazy.compactMap(\.chunks.index).first)
+        defer { seen.end() }
+        func visit(_ chunk: ChunkReference) throws {
+            guard try seen.insert(chunk.digest) else { return }
+            for base in chunk.deltaBases { try visit(base) }
+            try body(chunk)
         }
-        return out
+        for entry in entries { try entry.chunks.forEach(visit) }
+    }
+
+    /// How many chunks the backup needs (`forEachChunk`).
+    func chunkCount() throws(BackupError) -> Int {
+        var count = 0
+        try BackupError.rethrowing { try forEachChunk { _ in count += 1 } }
+        return count
     }
 
     /// The backups whose directories hold chunks this one needs (itself excluded).
-    var dependencies: Set<String> {
-        Set(allChunks.map(\.location)).subtracting([id])
+    func dependencies() throws(BackupError) -> Set<String> {
+        var locations = Set<String>()
+        try BackupError.rethrowing { try forEachChunk { locations.insert($0.location) } }
+        return locations.subtracting([id])
     }
 
-    /// `allChunks` with every chunk after its delta bases: the order of format 5's `chunks` table, so a
-    /// reader resolves each record's bases from the records before it.
-    var chunkTable: [ChunkReference] {
-        var seen = Set<ChunkDigest>()
-        var out = [ChunkReference]()
-        func visit(_ chunk: ChunkReference) {
-            guard seen.insert(chunk.digest).inserted else { return }
-            for base in chunk.deltaBases { visit(base) }
-            out.append(chunk)
+    /// The manifest with every entry's chunks in one index: the entries' own when they share one, else a
+    /// new index they are copied into (a manifest built in memory, or read whole).
+    func indexed() throws(BackupError) -> (index: ChunkIndex, entries: [Entry]) {
+        let indexes = entries.compactMap(\.chunks.index)
+        if let first = indexes.first, indexes.count == entries.count, indexes.allSatisfy({ $0 === first }) {
+            return (first, entries)
         }
-        for entry in entries { for chunk in entry.chunks { visit(chunk) } }
-        return out
+        let index = try ChunkIndex()
+        var copied = [Entry]()
+        for entry in entries {
+            var copy = entry
+            copy.chunks = try index.copy(entry.chunks)
+            copied.append(copy)
+        }
+        return (index, copied)
     }
+}
+
+/// The chunks a walk over a manifest has seen: in its index when it has one, else in memory.
+private struct SeenChunks {
+    let index: ChunkIndex?
+    let emission: Int
+    var set = Set<ChunkDigest>()
+
+    init(index: ChunkIndex?) {
+        self.index = index
+        emission = index?.newEmission() ?? 0
+    }
+
+    /// True when `digest` was not seen before.
+    mutating func insert(_ digest: ChunkDigest) throws(BackupError) -> Bool {
+        if let index { return try index.markEmitted(digest, in: emission) }
+        return set.insert(digest).inserted
+    }
+
+    func end() { index?.endEmission(emission) }
 }
 
 extension CodingUserInfoKey {
@@ -357,11 +391,6 @@ public struct ChunkReference: Sendable, Decodable, Hashable {
 
     /// How many delta steps reading this chunk takes at most (0 for a chunk stored on its own).
     var deltaDepth: Int { deltaBases.map { $0.deltaDepth + 1 }.max() ?? 0 }
-
-    /// This chunk and every chunk its deltas need, transitively.
-    var withBases: [ChunkReference] {
-        [self] + deltaBases.flatMap(\.withBases)
-    }
 
     enum CodingKeys: String, CodingKey {
         case id, size, codec, location

@@ -41,23 +41,42 @@ enum ManifestFile {
             head.removeLast()
             trimWhitespace()
             try output.append(head)
-            try output.append(Array(",\n".utf8) + chunksOpen + [UInt8(ascii: "\n")])
+            try output.append(Array(",\n".utf8) + chunksOpen)
             let line = ArchiveJSON.lineEncoder()
-            let table = manifest.chunkTable
-            for (index, chunk) in table.enumerated() {
-                try output.line(try line.encode(ChunkRecord(chunk)), last: index == table.count - 1)
+            var first = true
+            try manifest.forEachChunk { chunk in
+                try output.startRecord(first: first)
+                try output.append(try line.encode(ChunkRecord(chunk)))
+                first = false
             }
-            try output.append(sectionEndComma + [UInt8(ascii: "\n")] + entriesOpen + [UInt8(ascii: "\n")])
-            for (index, entry) in manifest.entries.enumerated() {
-                try output.line(try line.encode(EntryRecord(entry)), last: index == manifest.entries.count - 1)
+            try output.append([UInt8(ascii: "\n")] + sectionEndComma + [UInt8(ascii: "\n")] + entriesOpen)
+            first = true
+            for entry in manifest.entries {
+                try output.startRecord(first: first)
+                try writeEntry(entry, encoder: line, to: output)
+                first = false
             }
-            try output.append(sectionEnd + Array("\n}\n".utf8))
+            try output.append([UInt8(ascii: "\n")] + sectionEnd + Array("\n}\n".utf8))
             return try output.close()
         } catch {
             output.discard()
             if let error = error as? BackupError { throw error }
             throw BackupError(.storage, "cannot encode the manifest: \(error.localizedDescription)")
         }
+    }
+
+    /// One entry's record: its fields encoded as JSON, with its chunk ids written one at a time from its
+    /// list (an entry of any size is never one array of ids in memory). Keys are sorted, so `chunks` is first.
+    private static func writeEntry(_ entry: Manifest.Entry, encoder: JSONEncoder, to output: Output) throws {
+        let fields = Array(try encoder.encode(EntryRecord(fieldsOf: entry)))
+        let empty = Array(#"{"chunks":[]"#.utf8)
+        guard fields.starts(with: empty) else { throw BackupError(.storage, "cannot encode the manifest's entry \(entry.name)") }
+        try output.append(empty.dropLast())
+        for position in 0..<entry.chunks.count {
+            if position > 0 { try output.append([UInt8(ascii: ",")]) }
+            try output.append([UInt8(ascii: "\"")] + Array(try entry.chunks.reference(at: position).id.utf8) + [UInt8(ascii: "\"")])
+        }
+        try output.append(fields.dropFirst(empty.count - 1))
     }
 
     /// The SHA-256 of the file's bytes, as hex, read in blocks; nil when it cannot be read.
@@ -93,22 +112,24 @@ enum ManifestFile {
         return manifest
     }
 
-    /// The manifest read record by record, or nil when the file is not laid out as `write` lays it out.
+    /// The manifest read record by record into a `ChunkIndex` (its entries' chunk lists are read from the
+    /// index as they are used), or nil when the file is not laid out as `write` lays it out.
     static func readByLines(_ url: URL) throws(BackupError) -> Manifest? {
         guard let lines = LineReader(url) else { throw BackupError(.notFound, "no manifest at \(url.path)") }
         guard var manifest = readFields(lines) else { return nil }
-        var table = ChunkTable()
+        let index = try ChunkIndex()
         var entries = [Manifest.Entry]()
         let decoder = JSONDecoder()
         do {
             while let line = lines.nextLine(), !line.elementsEqual(sectionEndComma) {
-                try table.add(try decoder.decode(ChunkRecord.self, from: Data(record(line))))
+                let chunk = try decoder.decode(ChunkRecord.self, from: Data(record(line)))
+                try index.add(chunk, location: chunk.location)
             }
             guard lines.nextLine()?.elementsEqual(entriesOpen) == true else { return nil }
             while true {
                 guard let line = lines.nextLine() else { return nil }  // the file ends inside the entries
                 if line.elementsEqual(sectionEnd) { break }
-                entries.append(try decoder.decode(EntryRecord.self, from: Data(record(line))).entry(resolving: table))
+                entries.append(try decoder.decode(EntryRecord.self, from: Data(record(line))).entry(in: index))
             }
         } catch let error as BackupError {
             throw error
@@ -185,11 +206,9 @@ enum ManifestFile {
             if buffer.count >= Self.bufferSize { try flush() }
         }
 
-        /// One record line, indented, with a comma unless it is the section's last.
-        func line(_ record: Data, last: Bool) throws(BackupError) {
-            try append(Array("    ".utf8))
-            try append(record)
-            try append(last ? [UInt8(ascii: "\n")] : Array(",\n".utf8))
+        /// Ends the previous record line with a comma (unless this is the section's first) and indents the next.
+        func startRecord(first: Bool) throws(BackupError) {
+            try append(Array((first ? "\n    " : ",\n    ").utf8))
         }
 
         func flush() throws(BackupError) {

@@ -42,13 +42,30 @@ struct EntryRecord: Codable, Hashable {
     var part: Int?
     var chunks: [String]
 
-    init(_ entry: Manifest.Entry) {
+    /// The entry's fields, with no chunk ids (`ManifestFile` writes those from the entry's list).
+    init(fieldsOf entry: Manifest.Entry) {
         kind = entry.kind
         name = entry.name
         insertPrefix = entry.insertPrefix
         copyStatement = entry.copyStatement
         part = entry.part
-        chunks = entry.chunks.map(\.id)
+        chunks = []
+    }
+
+    /// The entry with its chunk ids resolved in `index`, as entry `entry` of it.
+    func entry(in index: ChunkIndex) throws(BackupError) -> Manifest.Entry {
+        let entry = index.newEntry()
+        var start: Int64 = 0
+        for (position, id) in chunks.enumerated() {
+            let digest = try ChunkReference.validated(id, "chunk id")
+            guard let size = try index.size(of: digest) else {
+                throw BackupError(.corrupt, "the manifest names chunk \(id.prefix(12)) before (or without) its row in the chunks table")
+            }
+            try index.append(entry: entry, position: position, digest: digest, start: start)
+            start += Int64(size)
+        }
+        return Manifest.Entry(kind: kind, name: name, insertPrefix: insertPrefix, copyStatement: copyStatement, part: part,
+                              chunks: ChunkList(index: index, entry: entry, count: chunks.count, byteCount: start))
     }
 
     /// The entry with its chunk ids resolved to references.
@@ -57,7 +74,7 @@ struct EntryRecord: Codable, Hashable {
         chunks.reserveCapacity(self.chunks.count)
         for id in self.chunks { chunks.append(try table.reference(id)) }
         return Manifest.Entry(kind: kind, name: name, insertPrefix: insertPrefix, copyStatement: copyStatement,
-                              part: part, chunks: chunks)
+                              part: part, chunks: ChunkList(chunks))
     }
 
     enum CodingKeys: String, CodingKey {
@@ -67,9 +84,10 @@ struct EntryRecord: Codable, Hashable {
     }
 }
 
-/// The chunk references of a format 5 manifest by id, built from its `chunks` table in order. A delta
-/// chunk's bases are the references already in the table, so every chunk is held once however many
-/// deltas and entries name it.
+/// The chunk references of a format 5 manifest by id, built from its `chunks` table in order, in memory:
+/// for a manifest decoded whole (one not laid out a record per line); `ManifestFile` reads the others into
+/// a `ChunkIndex`. A delta chunk's bases are the references already in the table, so every chunk is held
+/// once however many deltas and entries name it.
 struct ChunkTable {
     private var references: [ChunkDigest: ChunkReference] = [:]
     /// One copy of each backup id a `location` names (a few backups hold every chunk).

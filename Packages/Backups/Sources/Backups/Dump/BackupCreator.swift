@@ -23,8 +23,9 @@ struct BackupCreator {
         let catalog = BackupCatalog(destination: root)
         catalog.removeAbandonedPartials()
         let parent = try findParent(in: catalog, key: key)
-        var reusable = [ChunkDigest: ChunkReference]()
-        if let parent { for chunk in parent.manifest.allChunks { reusable[chunk.digest] = chunk } }
+        // The chunks of the base backup (those it needs: its chain's) are the ones this backup may reuse; the
+        // chunks it writes join them in the same index.
+        let (index, baseEntries) = try parent?.manifest.indexed() ?? (try ChunkIndex(), [])
 
         let createdAt = Date()
         let id = Self.makeID(database: databaseName, type: config.type, at: createdAt)
@@ -48,10 +49,10 @@ struct BackupCreator {
         do {
             let codec = config.compression
             let chunks = ChunkWriter(backupID: id, directory: partial, codec: codec,
-                                     level: config.compressionLevel ?? codec.defaultLevel, key: key, reusable: reusable,
+                                     level: config.compressionLevel ?? codec.defaultLevel, key: key, index: index,
                                      baseReader: parent?.reader(key: key, checksContentAddress: false))
             writer = chunks
-            let sink = DumpSink(chunks: chunks, progress: progress, base: parent?.manifest)
+            let sink = DumpSink(chunks: chunks, progress: progress, base: baseEntries)
             let connection = try await Database.connect(configuration)
             let serverVersion: String
             do {
@@ -64,12 +65,7 @@ struct BackupCreator {
             }
             await connection.close()
             let (entries, tables) = sink.finish()
-            var completed = [Manifest.Entry]()
-            for entry in entries {
-                var entry = entry
-                entry.chunks = try await chunks.complete(entry.chunks)
-                completed.append(entry)
-            }
+            try await chunks.complete()
             try chunks.closePacks()
             var manifest = Manifest(
                 id: id, databaseName: databaseName, backupType: parent == nil ? .full : config.type, compression: codec,
@@ -77,12 +73,11 @@ struct BackupCreator {
                 keyFingerprint: key?.fingerprint, chunkHash: key == nil ? "sha256" : "hmac-sha256",
                 createdAt: createdAt, completedAt: Date(), retentionDays: config.retentionDays,
                 engine: configuration.dialect.rawValue, serverVersion: serverVersion, parentBackup: parent?.manifest.id,
-                storedBytes: chunks.storedBytes, logicalBytes: chunks.logicalBytes, tables: tables, entries: completed)
+                storedBytes: chunks.storedBytes, logicalBytes: chunks.logicalBytes, tables: tables, entries: entries)
             manifest.formatVersion = Manifest.currentVersion
             try Self.verifyWritten(manifest, in: partial)
             let manifestSHA256 = try Self.writeManifest(manifest, to: partial)
-            // The manifest on disk is the one in memory: its bytes hash to what was written (decoding it
-            // again would hold a second copy of every chunk reference).
+            // The manifest on disk is the one written: its bytes hash to what was written.
             guard ManifestFile.sha256(of: partial.appendingPathComponent(ManifestFile.name)) == manifestSHA256 else {
                 throw BackupError(.storage, "the manifest of \(id) did not read back as written")
             }
@@ -135,10 +130,13 @@ struct BackupCreator {
 
     /// Re-reads every chunk written by this backup and checks its stored hash before the backup is published.
     static func verifyWritten(_ manifest: Manifest, in directory: URL) throws(BackupError) {
-        for chunk in manifest.allChunks where chunk.location == manifest.id {
-            guard let bytes = ChunkPaths.readStored(chunk, in: directory), bytes.count == chunk.storedSize,
-                  ChunkDigest.sha256(bytes) == chunk.storedDigest else {
-                throw BackupError(.storage, "chunk \(chunk.id.prefix(12)) did not read back as written")
+        try BackupError.rethrowing {
+            try manifest.forEachChunk { chunk in
+                guard chunk.location == manifest.id else { return }
+                guard let bytes = ChunkPaths.readStored(chunk, in: directory), bytes.count == chunk.storedSize,
+                      ChunkDigest.sha256(bytes) == chunk.storedDigest else {
+                    throw BackupError(.storage, "chunk \(chunk.id.prefix(12)) did not read back as written")
+                }
             }
         }
     }

@@ -18,13 +18,14 @@ final class DumpSink: Sendable {
     }
 
     /// The base backup's chunk lists by entry (`kind` and name), for delta compression.
-    private let baseEntries: [String: [ChunkReference]]
+    private let baseEntries: [String: ChunkList]
 
-    init(chunks: ChunkWriter, progress: ProgressReporter, base: Manifest? = nil) {
+    /// - Parameter base: the base backup's entries, their lists in the index of `chunks`.
+    init(chunks: ChunkWriter, progress: ProgressReporter, base: [Manifest.Entry] = []) {
         self.chunks = chunks
         self.progress = progress
-        var entries = [String: [ChunkReference]]()
-        for entry in base?.entries ?? [] { entries[Self.key(entry.kind, entry.name, entry.part)] = entry.chunks }
+        var entries = [String: ChunkList]()
+        for entry in base { entries[Self.key(entry.kind, entry.name, entry.part)] = entry.chunks }
         self.baseEntries = entries
     }
 
@@ -36,7 +37,7 @@ final class DumpSink: Sendable {
     func entry(_ kind: Manifest.Entry.Kind, name: String, insertPrefix: String? = nil,
                copyStatement: String? = nil, part: Int? = nil, fixedChunkSize: Int? = nil) -> EntryWriter {
         EntryWriter(kind: kind, name: name, insertPrefix: insertPrefix, copyStatement: copyStatement, part: part, chunks: chunks,
-                    baseChunks: baseEntries[Self.key(kind, name, part)] ?? [], fixedChunkSize: fixedChunkSize)
+                    base: baseEntries[Self.key(kind, name, part)] ?? [], fixedChunkSize: fixedChunkSize)
     }
 
     /// Ends `writer`'s stream and records its entry at position `order`; a table entry also records the

@@ -67,6 +67,11 @@ public struct BackupError: Error, Sendable, Hashable, CustomStringConvertible {
         return BackupError(.storage, "\(context): \(error.localizedDescription)")
     }
 
+    /// Runs `body`, whose errors are `BackupError`s (any other is wrapped as `.storage`).
+    static func rethrowing<T>(_ body: () throws -> T) throws(BackupError) -> T {
+        do { return try body() } catch { throw wrap(error, "reading the backup's chunks") }
+    }
+
     /// The errno behind a Foundation file error (`FileHandle.write`, `Data.write`), when there is one.
     static func posixCode(of error: any Error) -> Int32? {
         let error = error as NSError

@@ -46,11 +46,11 @@ final class ReadAhead: Sendable {
     }
 
     /// Reads an entry's chunks ahead: each block is one chunk's verified plaintext.
-    convenience init(chunks: [ChunkReference], reader: ChunkReader, depth: Int = 3) {
+    convenience init(chunks: ChunkList, reader: ChunkReader, depth: Int = 3) {
         let index = Atomic<Int>(0)
         self.init(depth: depth) {
             let next = index.add(1, ordering: .relaxed).oldValue
-            return next < chunks.count ? try reader.read(chunks[next]) : nil
+            return next < chunks.count ? try reader.read(try chunks.reference(at: next)) : nil
         }
     }
 

@@ -48,11 +48,6 @@ extension Restorer {
     /// database itself, as SQLite creates files; 0600 for a scratch copy in the temporary directory.
     private func writeImage(_ image: Manifest.Entry, to path: String, mode: mode_t) async throws {
         let chunks = image.chunks
-        var end: Int64 = 0
-        let offsets = chunks.map { chunk in
-            defer { end += Int64(chunk.size) }
-            return end
-        }
         let reader = chunkReader
         let workers = max(1, min(jobs, ProcessInfo.processInfo.activeProcessorCount, chunks.count))
         let cancelled = CancellationFlag()
@@ -68,8 +63,8 @@ extension Restorer {
                         guard index < chunks.count else { return }
                         do {
                             if cancelled.isSet { throw BackupError(.cancelled, "restore cancelled") }
-                            let bytes = try reader.read(chunks[index])
-                            try SecureFile.write(bytes, to: descriptor, at: offsets[index], "cannot write the restored database")
+                            let bytes = try reader.read(try chunks.reference(at: index))
+                            try SecureFile.write(bytes, to: descriptor, at: try chunks.start(at: index), "cannot write the restored database")
                         } catch {
                             failure.withLock { if $0 == nil { $0 = error } }
                         }

@@ -54,7 +54,7 @@ struct Restorer {
             }
             // Largest tables first, so parallel workers finish together.
             let data = manifest.entries.filter { $0.kind == .tableData }
-                .sorted { $0.chunks.reduce(0) { $0 + $1.size } > $1.chunks.reduce(0) { $0 + $1.size } }
+                .sorted { $0.chunks.byteCount > $1.chunks.byteCount }
             let mysqlContext = target.dialect == .mysql ? try await MySQLLoadContext.prepare(connection, notes: notes) : nil
             let freezable = target.dialect == .postgresql ? try await Self.freezableTables(connection) : [:]
             progress.phase("data", total: data.count)

@@ -21,7 +21,7 @@ struct Validator {
             do {
                 if entry.kind == .databaseImage {
                     // Unframed bytes: every chunk is read, decrypted, decompressed and checked.
-                    for chunk in entry.chunks {
+                    try entry.chunks.forEach { chunk in
                         if Task.isCancelled { throw BackupError(.cancelled, "validation cancelled") }
                         _ = try reader.read(chunk)
                     }
@@ -29,7 +29,7 @@ struct Validator {
                     try reader.frames(of: entry) { frame in if frame.kind == .row || frame.kind == .copyRow { rows += 1 } }
                 }
                 report.chunksChecked += entry.chunks.count
-                report.bytesChecked += Int64(entry.chunks.reduce(0) { $0 + $1.size })
+                report.bytesChecked += entry.chunks.byteCount
             } catch let error as BackupError where error.code == .missingKey || error.code == .wrongKey {
                 throw error
             } catch {

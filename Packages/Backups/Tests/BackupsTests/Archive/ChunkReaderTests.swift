@@ -13,7 +13,7 @@ final class ChunkReaderTests: XCTestCase {
         let manager = BackupManager(defaults: BackupConfig(destination: destination.path))
         let record = try await manager.createBackup(of: try Fixtures.chinookSQLite(), params: CreateBackupParams())
         let backup = try StoredBackup.open(URL(fileURLWithPath: record.filePath), verify: true)
-        let chunk = try XCTUnwrap(backup.manifest.entries.first { !$0.chunks.isEmpty }?.chunks.first)
+        let chunk = try XCTUnwrap(backup.manifest.entries.first { !$0.chunks.isEmpty }?.chunks.reference(at: 0))
         return (backup, chunk)
     }
 

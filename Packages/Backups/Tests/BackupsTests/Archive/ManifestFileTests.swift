@@ -60,11 +60,27 @@ final class ManifestFileTests: XCTestCase {
         XCTAssertEqual(object["format_version"] as? Int, 5)
         let table = try XCTUnwrap(object["chunks"] as? [[String: Any]])
         XCTAssertEqual(table.compactMap { ($0["id"] as? String)?.prefix(1) }, ["5", "1", "2", "3", "4"])
-        XCTAssertEqual(table[4]["delta_bases"] as? [String], manifest.entries[1].chunks[0].deltaBases.map(\.id))
+        XCTAssertEqual(table[4]["delta_bases"] as? [String], try manifest.entries[1].chunks.reference(at: 0).deltaBases.map(\.id))
         XCTAssertEqual((table[4]["delta_bases"] as? [String])?.map { $0.prefix(1) }, ["3", "1"])
         XCTAssertNil(table[1]["delta_bases"])
         let entries = try XCTUnwrap(object["entries"] as? [[String: Any]])
         XCTAssertEqual((entries[1]["chunks"] as? [String])?.map { $0.prefix(1) }, ["4", "3", "5"])
+    }
+
+    /// A manifest read a line at a time keeps its entries' chunk lists in one index (not in memory), and
+    /// written again from there gives the same bytes.
+    func testAManifestReadByLinesKeepsItsListsInAnIndexAndWritesBackTheSameBytes() throws {
+        let directory = TestDatabases.temporaryDirectory()
+        let first = directory.appendingPathComponent("first.json"), second = directory.appendingPathComponent("second.json")
+        let hash = try ManifestFile.write(sampleManifest(), to: first)
+        let read = try XCTUnwrap(try ManifestFile.readByLines(first))
+        let index = try XCTUnwrap(read.entries[0].chunks.index)
+        XCTAssertTrue(read.entries.allSatisfy { $0.chunks.index === index })
+        XCTAssertEqual(try read.entries[1].chunks.array(), try sampleManifest().entries[1].chunks.array())
+        XCTAssertEqual(try ManifestFile.write(read, to: second), hash)
+        XCTAssertEqual(try Data(contentsOf: second), try Data(contentsOf: first))
+        XCTAssertEqual(try read.dependencies(), ["full", "incr1"])
+        XCTAssertEqual(try read.chunkCount(), 5)
     }
 
     func testAManifestReFormattedByAnotherToolStillReadsWhole() throws {
@@ -139,11 +155,11 @@ final class ManifestFileTests: XCTestCase {
         XCTAssertNil(try ManifestFile.readByLines(url))
         let manifest = try ManifestFile.read(url)
         XCTAssertEqual(manifest.formatVersion, 4)
-        let chunks = try XCTUnwrap(manifest.entries.first?.chunks)
+        let chunks = try XCTUnwrap(manifest.entries.first?.chunks.array())
         XCTAssertEqual(chunks.map(\.location), ["b2", "b1"])
         XCTAssertEqual(chunks[0].deltaBases, [chunks[1]])
         XCTAssertEqual(chunks[0].offset, 20)
-        XCTAssertEqual(manifest.dependencies, ["b1"])
+        XCTAssertEqual(try manifest.dependencies(), ["b1"])
         XCTAssertEqual(try ManifestFile.readHead(url).parentBackup, "b1")
         XCTAssertEqual(try ManifestFile.readHead(url).entries, [])
     }

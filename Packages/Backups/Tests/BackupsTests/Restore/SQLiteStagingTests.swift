@@ -87,7 +87,7 @@ final class SQLiteStagingTests: XCTestCase {
         XCTAssertEqual(manifest.formatVersion, Manifest.currentVersion)
         XCTAssertEqual(manifest.tables.count, 11)
         // Cut every SQLiteImageDumper.chunkSize bytes, so chunk n of the next image covers the same pages.
-        let image = try XCTUnwrap(manifest.entries.first?.chunks)
+        let image = try XCTUnwrap(manifest.entries.first?.chunks.array())
         XCTAssertGreaterThan(image.count, 1, "chinook (about 1 MB) is more than one chunk")
         XCTAssertTrue(image.dropLast().allSatisfy { $0.size == SQLiteImageDumper.chunkSize })
         let fileSize = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: source.database)[.size] as? NSNumber)

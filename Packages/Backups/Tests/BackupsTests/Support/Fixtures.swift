@@ -1,4 +1,4 @@
-import Backups
+@testable import Backups
 import DriverTestSupport
 import Drivers
 import Foundation
@@ -173,5 +173,14 @@ enum Fixtures {
         var data = try Data(contentsOf: chunk.pack)
         data[chunk.offset + chunk.size / 2] ^= 0x01
         try data.write(to: chunk.pack)
+    }
+}
+
+extension Manifest {
+    /// Every chunk the backup needs, each once and after its delta bases (`forEachChunk`), in an array.
+    func allChunks() throws -> [ChunkReference] {
+        var chunks = [ChunkReference]()
+        try forEachChunk { chunks.append($0) }
+        return chunks
     }
 }

@@ -1,0 +1,85 @@
+@testable import Backups
+import XCTest
+
+/// The on-disk index that holds a backup's chunk references and its entries' chunk lists, so that neither
+/// is held in memory whatever the size of the database.
+final class ChunkIndexTests: XCTestCase {
+    /// Chunk `n` (its id's digits all `n`), of `1000 * (n + 1)` bytes.
+    private func chunk(_ n: Int, location: String = "full", bases: [ChunkReference] = [], pack: Int? = 0) -> ChunkReference {
+        ChunkReference(id: String(repeating: String(n, radix: 16), count: 64), size: 1000 * (n + 1), storedSize: 10 + n,
+                       storedSHA256: String(repeating: "a", count: 64), codec: bases.isEmpty ? .gzip : .zstd,
+                       location: location, deltaBases: bases, pack: pack, offset: pack.map { _ in Int64(n * 100) })
+    }
+
+    func testAReferenceComesBackWithItsDeltaBasesResolvedTwoLevelsDeep() throws {
+        let index = try ChunkIndex()
+        let (a, b) = (chunk(1), chunk(2, pack: nil))
+        let c = chunk(3, location: "incr1", bases: [a, b])
+        let d = chunk(4, location: "incr2", bases: [c, a])
+        try index.add(d)  // adds its bases (and theirs) first
+        XCTAssertEqual(try index.reference(d.digest), d)
+        XCTAssertEqual(try index.reference(d.digest)?.deltaBases[0].deltaBases, [a, b])
+        XCTAssertEqual(try index.reference(b.digest)?.pack, nil, "a chunk stored in a file of its own keeps no pack")
+        XCTAssertEqual(try index.location(of: c.digest), "incr1")
+        XCTAssertEqual(try index.size(of: d.digest), 5000)
+        XCTAssertNil(try index.reference(chunk(9).digest))
+        XCTAssertFalse(try index.contains(chunk(9).digest))
+    }
+
+    func testARecordWhoseBaseIsNotInTheTableYetIsCorrupt() throws {
+        let index = try ChunkIndex()
+        let record = ChunkRecord(chunk(3, bases: [chunk(1)]))
+        XCTAssertThrowsError(try index.add(record, location: "full")) { error in
+            XCTAssertEqual((error as? BackupError)?.code, .corrupt)
+        }
+        try index.add(ChunkRecord(chunk(1)), location: "full")
+        try index.add(record, location: "full")
+        XCTAssertEqual(try index.reference(chunk(3).digest)?.deltaBases, [chunk(1)])
+    }
+
+    /// An indexed list reads as the array it was made from, and a copy of an array list equals it.
+    func testAnIndexedListReadsLikeTheArrayItWasMadeFrom() throws {
+        let chunks = (0..<6).map { chunk($0) }
+        let array = ChunkList(chunks)
+        let index = try ChunkIndex()
+        let indexed = try index.copy(array)
+        XCTAssertNotNil(indexed.index)
+        XCTAssertEqual(indexed.count, 6)
+        XCTAssertEqual(indexed.byteCount, 21_000)
+        XCTAssertEqual(try indexed.array(), chunks)
+        XCTAssertEqual(try (0..<6).map { try indexed.start(at: $0) }, [0, 1000, 3000, 6000, 10_000, 15_000])
+        XCTAssertEqual(indexed, array)
+        XCTAssertNotEqual(try index.copy(ChunkList(chunks.reversed())), array)
+    }
+
+    /// The base chunks a delta may use: from the last one starting at or before the range on, while they
+    /// start inside it. Both kinds of list agree.
+    func testTheWindowOfARangeStartsAtTheChunkCoveringItsStart() throws {
+        let array = ChunkList((0..<6).map { chunk($0) })  // starts 0, 1000, 3000, 6000, 10000, 15000
+        let indexed = try ChunkIndex().copy(array)
+        for list in [array, indexed] {
+            func window(_ start: Int64, _ end: Int64, _ limit: Int = 10) throws -> [Int64] {
+                try list.window(from: start, before: end, limit: limit).map(\.start)
+            }
+            XCTAssertEqual(try window(3500, 10_001), [3000, 6000, 10_000])
+            XCTAssertEqual(try window(3000, 6000), [3000])
+            XCTAssertEqual(try window(-500, 2000), [0, 1000], "a range before the stream starts at the first chunk")
+            XCTAssertEqual(try window(20_000, 30_000), [15_000], "past the end: the last chunk only")
+            XCTAssertEqual(try window(0, 30_000, 2), [0, 1000])
+            XCTAssertEqual(try list.start(of: chunk(4).digest), 10_000)
+            XCTAssertNil(try list.start(of: chunk(9).digest))
+        }
+    }
+
+    /// Each walk over a manifest keeps its own set of chunks seen.
+    func testEmissionSetsAreIndependent() throws {
+        let index = try ChunkIndex()
+        let (first, second) = (index.newEmission(), index.newEmission())
+        let digest = chunk(1).digest
+        XCTAssertTrue(try index.markEmitted(digest, in: first))
+        XCTAssertFalse(try index.markEmitted(digest, in: first))
+        XCTAssertTrue(try index.markEmitted(digest, in: second))
+        index.endEmission(first)
+        XCTAssertTrue(try index.markEmitted(digest, in: first), "an ended set starts empty")
+    }
+}
