@@ -83,8 +83,8 @@ final class ChunkIndex: Sendable {
     }
 
     /// The chunks of `entry` from the last one starting at or before `start` on, while they start before
-    /// `end`: at most `limit`, in order, with their starts.
-    func window(entry: Int, from start: Int64, before end: Int64, limit: Int) throws(BackupError) -> [(start: Int64, chunk: ChunkReference)] {
+    /// `end`: at most `limit`, in order, with their starts and sizes.
+    func window(entry: Int, from start: Int64, before end: Int64, limit: Int) throws(BackupError) -> [ChunkList.Slot] {
         try connection.withLock { (c: inout Connection) throws(BackupError) in
             try c.window(entry: entry, from: start, before: end, limit: limit)
         }
@@ -136,6 +136,10 @@ extension ChunkIndex {
         private var statements: [String: OpaquePointer] = [:]
         /// One copy of each backup id a `location` names (a few backups hold every chunk).
         private var locations: [String: String] = [:]
+        /// References read lately, their bases included: neighbouring chunks share delta bases, and a chunk's
+        /// bases share theirs, so each is read from the database once. Rows never change once written.
+        private var recent: [ChunkDigest: ChunkReference] = [:]
+        static let recentLimit = 1024
 
         init() throws(BackupError) {
             var handle: OpaquePointer?
@@ -258,6 +262,7 @@ extension ChunkIndex {
         }
 
         func reference(_ digest: ChunkDigest) throws(BackupError) -> ChunkReference? {
+            if let known = recent[digest] { return known }
             let s = try statement("SELECT size, stored_size, stored_digest, codec, location, pack, offset, bases FROM chunk WHERE digest = ?1")
             _ = digest.bind(s, 1)
             guard try row(s, "look up a chunk") else { return nil }
@@ -283,8 +288,11 @@ extension ChunkIndex {
                 }
                 baseReferences.append(reference)
             }
-            return ChunkReference(digest: digest, size: size, storedSize: storedSize, storedDigest: storedDigest, codec: codec,
-                                  location: location, deltaBases: baseReferences, pack: pack, offset: offset)
+            let reference = ChunkReference(digest: digest, size: size, storedSize: storedSize, storedDigest: storedDigest, codec: codec,
+                                           location: location, deltaBases: baseReferences, pack: pack, offset: offset)
+            if recent.count >= Self.recentLimit { recent.removeAll(keepingCapacity: true) }
+            recent[digest] = reference
+            return reference
         }
 
         func size(of digest: ChunkDigest) throws(BackupError) -> Int? {
@@ -312,28 +320,21 @@ extension ChunkIndex {
             return (digest, sqlite3_column_int64(s, 1))
         }
 
-        func window(entry: Int, from start: Int64, before end: Int64, limit: Int) throws(BackupError) -> [(start: Int64, chunk: ChunkReference)] {
+        func window(entry: Int, from start: Int64, before end: Int64, limit: Int) throws(BackupError) -> [ChunkList.Slot] {
             let s = try statement("""
-                SELECT digest, start FROM entry_chunk
-                WHERE entry = ?1 AND start < ?3 AND position >= coalesce(
+                SELECT e.digest, e.start, c.size FROM entry_chunk e JOIN chunk c ON c.digest = e.digest
+                WHERE e.entry = ?1 AND e.start < ?3 AND e.position >= coalesce(
                   (SELECT max(position) FROM entry_chunk WHERE entry = ?1 AND start <= ?2), 0)
-                ORDER BY position LIMIT ?4
+                ORDER BY e.position LIMIT ?4
                 """)
             sqlite3_bind_int64(s, 1, Int64(entry))
             sqlite3_bind_int64(s, 2, start)
             sqlite3_bind_int64(s, 3, end)
             sqlite3_bind_int64(s, 4, Int64(limit))
-            var rows = [(ChunkDigest, Int64)]()
+            var window = [ChunkList.Slot]()
             while try row(s, "read an entry's chunks") {
                 guard let digest = ChunkDigest(column: s, 0) else { throw BackupError(.corrupt, "the chunk index holds a malformed digest") }
-                rows.append((digest, sqlite3_column_int64(s, 1)))
-            }
-            var window = [(start: Int64, chunk: ChunkReference)]()
-            for (digest, start) in rows {
-                guard let chunk = try reference(digest) else {
-                    throw BackupError(.corrupt, "entry \(entry) names chunk \(digest.hex.prefix(12)), which the chain does not hold")
-                }
-                window.append((start, chunk))
+                window.append(ChunkList.Slot(digest: digest, start: sqlite3_column_int64(s, 1), size: Int(sqlite3_column_int64(s, 2))))
             }
             return window
         }

@@ -82,18 +82,25 @@ public struct ChunkList: Sendable, Hashable, ExpressibleByArrayLiteral {
         return chunks
     }
 
+    /// Where a chunk is in a list: its id, start and size.
+    struct Slot: Sendable, Hashable {
+        var digest: ChunkDigest
+        var start: Int64
+        var size: Int
+    }
+
     /// The chunks from the last one starting at or before `start` on, while they start before `end`: at
-    /// most `limit`, with their starts.
-    func window(from start: Int64, before end: Int64, limit: Int) throws(BackupError) -> [(start: Int64, chunk: ChunkReference)] {
+    /// most `limit`, with their starts and sizes.
+    func window(from start: Int64, before end: Int64, limit: Int) throws(BackupError) -> [Slot] {
         switch storage {
         case .indexed(let index, let entry):
             return try index.window(entry: entry, from: start, before: end, limit: limit)
         case .array(let chunks, let starts):
             guard !chunks.isEmpty else { return [] }
             var first = (starts.lastIndex { $0 <= start }) ?? 0
-            var window = [(start: Int64, chunk: ChunkReference)]()
+            var window = [Slot]()
             while first < chunks.count, starts[first] < end, window.count < limit {
-                window.append((starts[first], chunks[first]))
+                window.append(Slot(digest: chunks[first].digest, start: starts[first], size: chunks[first].size))
                 first += 1
             }
             return window

@@ -175,31 +175,32 @@ final class EntryWriter {
         guard !base.isEmpty else { return ([], nil) }
         // Every chunk that may qualify: the bases of a delta and those touching its range by a few bytes.
         let window = try base.window(from: Int64(start), before: Int64(start + size), limit: 2 * Self.deltaBasesCount + 2)
-        let candidates = Self.deltaCandidates(start: start, size: size, baseChunks: window.map(\.chunk),
-                                              baseStarts: window.map { Int($0.start) })
-        let firstStart = candidates.first.flatMap { first in window.first { $0.chunk.digest == first.digest } }.map { Int($0.start) }
-        return (candidates, firstStart)
+        let chosen = Self.deltaCandidates(start: start, size: size, window: window)
+        var candidates = [ChunkReference]()
+        for slot in chosen {
+            guard let chunk = try chunks.index.reference(slot.digest) else {
+                throw BackupError(.corrupt, "the base backup names chunk \(slot.digest.hex.prefix(12)), which its chain does not hold")
+            }
+            candidates.append(chunk)
+        }
+        return (candidates, chosen.first.map { Int($0.start) })
     }
 
-    /// `deltaCandidates` over base chunks starting at `baseStarts` of the base's stream.
-    static func deltaCandidates(start: Int, size: Int, baseChunks: [ChunkReference], baseStarts: [Int]) -> [ChunkReference] {
-        guard !baseChunks.isEmpty else { return [] }
+    /// `deltaCandidates` among `window`: base chunks in stream order, from the last one starting at or
+    /// before `start` (or the first).
+    static func deltaCandidates(start: Int, size: Int, window: [ChunkList.Slot]) -> [ChunkList.Slot] {
+        guard !window.isEmpty else { return [] }
         // The last base chunk starting at or before `start`.
-        var low = 0
-        var high = baseStarts.count - 1
-        while low < high {
-            let middle = (low + high + 1) / 2
-            if baseStarts[middle] <= start { low = middle } else { high = middle - 1 }
-        }
-        var candidates = [ChunkReference]()
+        var position = window.lastIndex { $0.start <= Int64(start) } ?? 0
+        var candidates = [ChunkList.Slot]()
         var total = 0
-        var position = low
-        while position < baseChunks.count, baseStarts[position] < start + size, candidates.count < deltaBasesCount,
-              total + baseChunks[position].size <= deltaBasesLimit {
-            let overlap = min(baseStarts[position] + baseChunks[position].size, start + size) - max(baseStarts[position], start)
-            if overlap >= min(leastOverlap, baseChunks[position].size, size) {
-                candidates.append(baseChunks[position])
-                total += baseChunks[position].size
+        while position < window.count, window[position].start < Int64(start + size), candidates.count < deltaBasesCount,
+              total + window[position].size <= deltaBasesLimit {
+            let slot = window[position]
+            let overlap = min(Int(slot.start) + slot.size, start + size) - max(Int(slot.start), start)
+            if overlap >= min(leastOverlap, slot.size, size) {
+                candidates.append(slot)
+                total += slot.size
             }
             position += 1
         }

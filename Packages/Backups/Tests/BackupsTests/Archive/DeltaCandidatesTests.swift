@@ -11,7 +11,11 @@ final class DeltaCandidatesTests: XCTestCase {
     private let starts = [0, 80_000, 160_000]
 
     private func candidates(start: Int, size: Int) -> [String] {
-        EntryWriter.deltaCandidates(start: start, size: size, baseChunks: bases, baseStarts: starts).map { String($0.id.prefix(1)) }
+        EntryWriter.deltaCandidates(start: start, size: size, window: slots(bases, starts)).map { String($0.digest.hex.prefix(1)) }
+    }
+
+    private func slots(_ chunks: [ChunkReference], _ starts: [Int]) -> [ChunkList.Slot] {
+        zip(chunks, starts).map { ChunkList.Slot(digest: $0.digest, start: Int64($1), size: $0.size) }
     }
 
     func testABaseTouchedByAFewBytesIsNotOffered() {
@@ -37,11 +41,11 @@ final class DeltaCandidatesTests: XCTestCase {
             ChunkReference(id: String(format: "%064x", n), size: 80_000, storedSize: 1, storedSHA256: "", codec: .gzip, location: "full")
         }
         let starts = small.indices.map { $0 * 80_000 }
-        let offered = EntryWriter.deltaCandidates(start: 0, size: 1 << 20, baseChunks: small, baseStarts: starts)
+        let offered = EntryWriter.deltaCandidates(start: 0, size: 1 << 20, window: slots(small, starts))
         XCTAssertEqual(offered.map(\.size).reduce(0, +), 14 * 80_000, "all 14 base chunks under the first MiB")
-        XCTAssertEqual(offered, Array(small.prefix(14)))
+        XCTAssertEqual(offered.map(\.digest), small.prefix(14).map(\.digest))
         // Never more than the delta window holds.
-        let far = EntryWriter.deltaCandidates(start: 0, size: 3_200_000, baseChunks: small, baseStarts: starts)
+        let far = EntryWriter.deltaCandidates(start: 0, size: 3_200_000, window: slots(small, starts))
         XCTAssertLessThanOrEqual(far.map(\.size).reduce(0, +), EntryWriter.deltaBasesLimit)
         XCTAssertLessThanOrEqual(far.count, EntryWriter.deltaBasesCount)
     }
