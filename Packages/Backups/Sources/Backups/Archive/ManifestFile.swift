@@ -129,7 +129,8 @@ enum ManifestFile {
             while true {
                 guard let line = lines.nextLine() else { return nil }  // the file ends inside the entries
                 if line.elementsEqual(sectionEnd) { break }
-                entries.append(try decoder.decode(EntryRecord.self, from: Data(record(line))).entry(in: index))
+                guard let entry = try readEntry(record(line), into: index, decoder: decoder) else { return nil }
+                entries.append(entry)
             }
         } catch let error as BackupError {
             throw error
@@ -143,6 +144,39 @@ enum ManifestFile {
         guard !lines.failed else { return nil }
         manifest.entries = entries
         return manifest
+    }
+
+    /// An entry record, its chunk ids added to `index` straight from the line's bytes (an entry of any size is
+    /// never an array of ids in memory) and its other fields decoded as JSON; nil when the record does not
+    /// open with its `chunks` array of 64-digit ids, as `write` lays it out.
+    private static func readEntry(_ line: ArraySlice<UInt8>, into index: ChunkIndex, decoder: JSONDecoder) throws -> Manifest.Entry? {
+        let open = Array(#"{"chunks":["#.utf8)
+        guard line.starts(with: open) else { return nil }
+        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), close = UInt8(ascii: "]")
+        let entry = index.newEntry()
+        var position = line.startIndex + open.count
+        var count = 0
+        var start: Int64 = 0
+        while position < line.endIndex, line[position] != close {
+            let end = position + 65
+            guard end < line.endIndex, line[position] == quote, line[end] == quote else { return nil }
+            let id = String(decoding: line[(position + 1)..<end], as: UTF8.self)
+            let digest = try ChunkReference.validated(id, "chunk id")
+            guard let size = try index.size(of: digest) else {
+                throw BackupError(.corrupt, "the manifest names chunk \(id.prefix(12)) before (or without) its row in the chunks table")
+            }
+            try index.append(entry: entry, position: count, digest: digest, start: start)
+            count += 1
+            start += Int64(size)
+            position = end + 1
+            if position < line.endIndex, line[position] == comma { position += 1 }
+        }
+        guard position < line.endIndex else { return nil }
+        // The record without its ids: `{"chunks":[]` and whatever followed the array.
+        let fields = try decoder.decode(EntryRecord.self, from: Data(open + line[position...]))
+        guard fields.chunks.isEmpty else { return nil }
+        return Manifest.Entry(kind: fields.kind, name: fields.name, insertPrefix: fields.insertPrefix, copyStatement: fields.copyStatement,
+                              part: fields.part, chunks: ChunkList(index: index, entry: entry, count: count, byteCount: start))
     }
 
     /// Reads the lines up to and including the chunk table's opening line and decodes the fields before it;

@@ -52,22 +52,6 @@ struct EntryRecord: Codable, Hashable {
         chunks = []
     }
 
-    /// The entry with its chunk ids resolved in `index`, as entry `entry` of it.
-    func entry(in index: ChunkIndex) throws(BackupError) -> Manifest.Entry {
-        let entry = index.newEntry()
-        var start: Int64 = 0
-        for (position, id) in chunks.enumerated() {
-            let digest = try ChunkReference.validated(id, "chunk id")
-            guard let size = try index.size(of: digest) else {
-                throw BackupError(.corrupt, "the manifest names chunk \(id.prefix(12)) before (or without) its row in the chunks table")
-            }
-            try index.append(entry: entry, position: position, digest: digest, start: start)
-            start += Int64(size)
-        }
-        return Manifest.Entry(kind: kind, name: name, insertPrefix: insertPrefix, copyStatement: copyStatement, part: part,
-                              chunks: ChunkList(index: index, entry: entry, count: chunks.count, byteCount: start))
-    }
-
     /// The entry with its chunk ids resolved to references.
     func entry(resolving table: ChunkTable) throws(BackupError) -> Manifest.Entry {
         var chunks = [ChunkReference]()

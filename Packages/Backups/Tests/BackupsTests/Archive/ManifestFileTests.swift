@@ -106,6 +106,25 @@ final class ManifestFileTests: XCTestCase {
         }
     }
 
+    /// Entries' chunk ids are read straight from the line: one that is not in the chunk table, or not a
+    /// digest, is corrupt.
+    func testAnEntryNamingAChunkOutsideTheTableIsCorrupt() throws {
+        for replacement in [String(repeating: "f", count: 64), String(repeating: "z", count: 64)] {
+            let url = TestDatabases.temporaryDirectory().appendingPathComponent(ManifestFile.name)
+            _ = try ManifestFile.write(sampleManifest(), to: url)
+            var lines = try String(contentsOf: url, encoding: .utf8).components(separatedBy: "\n")
+            let entry = try XCTUnwrap(lines.firstIndex(of: #"  "entries" : ["#)) + 2
+            let line = lines[entry]
+            XCTAssertTrue(line.hasPrefix(#"    {"chunks":[""#), line)
+            lines[entry] = line.replacingOccurrences(of: String(repeating: "4", count: 64), with: replacement)
+            XCTAssertNotEqual(lines[entry], line)
+            try lines.joined(separator: "\n").write(to: url, atomically: true, encoding: .utf8)
+            XCTAssertThrowsError(try ManifestFile.read(url), replacement) { error in
+                XCTAssertEqual((error as? BackupError)?.code, .corrupt, "\(error)")
+            }
+        }
+    }
+
     /// Format 4 nested each delta's bases whole inside its reference.
     /// Chunk ids and hashes are held as 32-byte digests: a manifest whose id or stored hash is not 64
     /// hexadecimal digits is corrupt, whether it is read a line at a time or whole.
