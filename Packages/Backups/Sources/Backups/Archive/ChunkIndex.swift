@@ -115,6 +115,13 @@ final class ChunkIndex: Sendable {
     func endEmission(_ emission: Int) {
         connection.withLock { c in c.endEmission(emission) }
     }
+
+    /// SQLite's plan (`EXPLAIN QUERY PLAN`) for each statement the index has run so far: every lookup must
+    /// seek an index (`SEARCH`), never read a table through (`SCAN`), or a backup's time would grow with the
+    /// square of its chunks.
+    func queryPlans() throws(BackupError) -> [String: [String]] {
+        try connection.withLock { (c: inout Connection) throws(BackupError) in try c.queryPlans() }
+    }
 }
 
 /// A 32-byte digest as SQLite stores it (a blob, big-endian).
@@ -321,10 +328,12 @@ extension ChunkIndex {
         }
 
         func window(entry: Int, from start: Int64, before end: Int64, limit: Int) throws(BackupError) -> [ChunkList.Slot] {
+            // Starts grow with positions, so the chunk covering `start` is found through the (entry, start)
+            // index in one seek (`max(position)` would scan the entry's every row: quadratic over a backup).
             let s = try statement("""
                 SELECT e.digest, e.start, c.size FROM entry_chunk e JOIN chunk c ON c.digest = e.digest
                 WHERE e.entry = ?1 AND e.start < ?3 AND e.position >= coalesce(
-                  (SELECT max(position) FROM entry_chunk WHERE entry = ?1 AND start <= ?2), 0)
+                  (SELECT position FROM entry_chunk WHERE entry = ?1 AND start <= ?2 ORDER BY start DESC LIMIT 1), 0)
                 ORDER BY e.position LIMIT ?4
                 """)
             sqlite3_bind_int64(s, 1, Int64(entry))
@@ -352,6 +361,21 @@ extension ChunkIndex {
             _ = digest.bind(s, 2)
             try run(s, "record a written chunk")
             return sqlite3_changes(db) == 1
+        }
+
+        func queryPlans() throws(BackupError) -> [String: [String]] {
+            var plans = [String: [String]]()
+            for sql in statements.keys {
+                var explain: OpaquePointer?
+                guard sqlite3_prepare_v2(db, "EXPLAIN QUERY PLAN " + sql, -1, &explain, nil) == SQLITE_OK, let explain else {
+                    throw failure("explain a query")
+                }
+                defer { sqlite3_finalize(explain) }
+                var steps = [String]()
+                while try row(explain, "explain a query") { steps.append(String(cString: sqlite3_column_text(explain, 3))) }
+                plans[sql] = steps
+            }
+            return plans
         }
 
         func endEmission(_ emission: Int) {

@@ -4,9 +4,9 @@ import XCTest
 /// The on-disk index that holds a backup's chunk references and its entries' chunk lists, so that neither
 /// is held in memory whatever the size of the database.
 final class ChunkIndexTests: XCTestCase {
-    /// Chunk `n` (its id's digits all `n`), of `1000 * (n + 1)` bytes.
+    /// Chunk `n` (its id is `n` in hexadecimal), of `1000 * (n + 1)` bytes.
     private func chunk(_ n: Int, location: String = "full", bases: [ChunkReference] = [], pack: Int? = 0) -> ChunkReference {
-        ChunkReference(id: String(repeating: String(n, radix: 16), count: 64), size: 1000 * (n + 1), storedSize: 10 + n,
+        ChunkReference(id: String(format: "%064x", n), size: 1000 * (n + 1), storedSize: 10 + n,
                        storedSHA256: String(repeating: "a", count: 64), codec: bases.isEmpty ? .gzip : .zstd,
                        location: location, deltaBases: bases, pack: pack, offset: pack.map { _ in Int64(n * 100) })
     }
@@ -81,5 +81,29 @@ final class ChunkIndexTests: XCTestCase {
         XCTAssertTrue(try index.markEmitted(digest, in: second))
         index.endEmission(first)
         XCTAssertTrue(try index.markEmitted(digest, in: first), "an ended set starts empty")
+    }
+
+    /// Every statement a backup runs against the index seeks an index: none reads a table or an entry
+    /// through, which would make a backup's time grow with the square of its chunks (the candidate window
+    /// once found its first chunk with `max(position)`, a scan of the whole entry).
+    func testEveryLookupSeeksAnIndex() throws {
+        let index = try ChunkIndex()
+        let list = try index.copy(ChunkList((0..<40).map { chunk($0, bases: $0 > 0 ? [chunk($0 - 1)] : []) }))
+        _ = try list.window(from: 5000, before: 9000, limit: 34)
+        _ = try list.start(of: chunk(3).digest)
+        _ = try list.array()
+        _ = try index.location(of: chunk(3).digest)
+        _ = try index.contains(chunk(3).digest)
+        try index.add(ChunkRecord(chunk(50)), location: "full")
+        let emission = index.newEmission()
+        _ = try index.markEmitted(chunk(1).digest, in: emission)
+        index.endEmission(emission)
+        let plans = try index.queryPlans()
+        XCTAssertGreaterThanOrEqual(plans.count, 10, "\(plans.keys)")
+        for (sql, steps) in plans {
+            XCTAssertFalse(steps.contains { $0.hasPrefix("SCAN") }, "\(sql): \(steps)")
+        }
+        let window = try XCTUnwrap(plans.first { $0.key.contains("JOIN chunk") }?.value)
+        XCTAssertTrue(window.contains { $0.contains("INDEX entry_chunk_start") }, "\(window)")
     }
 }
