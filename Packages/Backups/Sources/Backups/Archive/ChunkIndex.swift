@@ -150,7 +150,9 @@ extension ChunkIndex {
 
         init() throws(BackupError) {
             var handle: OpaquePointer?
-            // An empty file name: a private database on disk, deleted when it is closed.
+            // An empty file name: a private database on disk, deleted when it is closed. It stays in one
+            // transaction that is never committed (nothing outlives the index): a commit after every
+            // statement cost page-cache bookkeeping for each chunk.
             let status = sqlite3_open_v2("", &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
             guard status == SQLITE_OK, let handle else {
                 sqlite3_close(handle)
@@ -168,6 +170,7 @@ extension ChunkIndex {
                 CREATE INDEX entry_chunk_start ON entry_chunk (entry, start);
                 CREATE INDEX entry_chunk_digest ON entry_chunk (entry, digest, position);
                 CREATE TABLE emitted (emission INTEGER NOT NULL, digest BLOB NOT NULL, PRIMARY KEY (emission, digest)) WITHOUT ROWID;
+                BEGIN;
                 """
             let result = sqlite3_exec(db, setup, nil, nil, nil)
             guard result == SQLITE_OK else {
