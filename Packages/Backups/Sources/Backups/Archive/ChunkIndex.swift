@@ -19,8 +19,10 @@ final class ChunkIndex: Sendable {
     private let entries = Atomic<Int>(0)
     private let generations = Atomic<Int>(0)
 
-    init() throws(BackupError) {
-        connection = Mutex(try Connection())
+    /// - Parameter maximumPages: a cap on the index's size in pages of 4 KiB (tests: what a full temporary
+    ///   directory does to it); none by default.
+    init(maximumPages: Int? = nil) throws(BackupError) {
+        connection = Mutex(try Connection(maximumPages: maximumPages))
     }
 
     /// A new entry id for `append(entry:...)`.
@@ -148,7 +150,7 @@ extension ChunkIndex {
         private var recent: [ChunkDigest: ChunkReference] = [:]
         static let recentLimit = 1024
 
-        init() throws(BackupError) {
+        init(maximumPages: Int?) throws(BackupError) {
             var handle: OpaquePointer?
             // An empty file name: a private database on disk, deleted when it is closed. It stays in one
             // transaction that is never committed (nothing outlives the index): a commit after every
@@ -162,6 +164,7 @@ extension ChunkIndex {
             let setup = """
                 PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA temp_store = FILE;
                 PRAGMA cache_size = -\(ChunkIndex.cacheBytes / 1024);
+                \(maximumPages.map { "PRAGMA max_page_count = \($0);" } ?? "")
                 CREATE TABLE chunk (digest BLOB PRIMARY KEY, size INTEGER NOT NULL, stored_size INTEGER NOT NULL,
                   stored_digest BLOB, codec TEXT NOT NULL, location TEXT NOT NULL, pack INTEGER, offset INTEGER,
                   bases BLOB) WITHOUT ROWID;

@@ -106,4 +106,15 @@ final class ChunkIndexTests: XCTestCase {
         let window = try XCTUnwrap(plans.first { $0.key.contains("JOIN chunk") }?.value)
         XCTAssertTrue(window.contains { $0.contains("INDEX entry_chunk_start") }, "\(window)")
     }
+
+    /// An index that cannot grow (a full temporary directory) is a storage error that says so, not a crash.
+    func testAFullIndexIsAStorageErrorNamingTheSpace() throws {
+        let index = try ChunkIndex(maximumPages: 8)
+        XCTAssertThrowsError(try (0..<2000).forEach { try index.add(chunk($0)) }) { error in
+            let error = error as? BackupError
+            XCTAssertEqual(error?.code, .storage)
+            XCTAssertTrue(error?.message.contains("no space left") == true, "\(String(describing: error))")
+            XCTAssertTrue(error?.message.contains("TMPDIR") == true)
+        }
+    }
 }
