@@ -38,7 +38,7 @@ final class ChunkIndex: Sendable {
 
     /// Adds a manifest's chunk record; its delta bases must have been added before it.
     /// - Throws: `.corrupt` when a base is unknown or a digest is not hexadecimal.
-    func add(_ record: ChunkRecord, location: String) throws(BackupError) {
+    func add(_ record: ChunkRecord) throws(BackupError) {
         var bases = [ChunkDigest]()
         for id in record.deltaBases ?? [] { bases.append(try ChunkReference.validated(id, "delta base")) }
         let digest = try ChunkReference.validated(record.id, "chunk id")
@@ -48,7 +48,7 @@ final class ChunkIndex: Sendable {
                 throw BackupError(.corrupt, "the manifest names delta base \(base.hex.prefix(12)) before (or without) its row in the chunks table")
             }
             try c.insertChunk(digest: digest, size: record.size, storedSize: record.storedSize, storedDigest: stored,
-                              codec: record.codec, location: location, pack: record.pack, offset: record.offset, bases: bases)
+                              codec: record.codec, location: record.location, pack: record.pack, offset: record.offset, bases: bases)
         }
     }
 

@@ -123,7 +123,7 @@ enum ManifestFile {
         do {
             while let line = lines.nextLine(), !line.elementsEqual(sectionEndComma) {
                 let chunk = try decoder.decode(ChunkRecord.self, from: Data(record(line)))
-                try index.add(chunk, location: chunk.location)
+                try index.add(chunk)
             }
             guard lines.nextLine()?.elementsEqual(entriesOpen) == true else { return nil }
             while true {

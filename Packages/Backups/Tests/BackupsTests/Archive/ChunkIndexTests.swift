@@ -29,11 +29,11 @@ final class ChunkIndexTests: XCTestCase {
     func testARecordWhoseBaseIsNotInTheTableYetIsCorrupt() throws {
         let index = try ChunkIndex()
         let record = ChunkRecord(chunk(3, bases: [chunk(1)]))
-        XCTAssertThrowsError(try index.add(record, location: "full")) { error in
+        XCTAssertThrowsError(try index.add(record)) { error in
             XCTAssertEqual((error as? BackupError)?.code, .corrupt)
         }
-        try index.add(ChunkRecord(chunk(1)), location: "full")
-        try index.add(record, location: "full")
+        try index.add(ChunkRecord(chunk(1)))
+        try index.add(record)
         XCTAssertEqual(try index.reference(chunk(3).digest)?.deltaBases, [chunk(1)])
     }
 
@@ -94,7 +94,7 @@ final class ChunkIndexTests: XCTestCase {
         _ = try list.array()
         _ = try index.location(of: chunk(3).digest)
         _ = try index.contains(chunk(3).digest)
-        try index.add(ChunkRecord(chunk(50)), location: "full")
+        try index.add(ChunkRecord(chunk(50)))
         let emission = index.newEmission()
         _ = try index.markEmitted(chunk(1).digest, in: emission)
         index.endEmission(emission)
