@@ -20,33 +20,46 @@ extension Restorer {
         return tables
     }
 
-    /// Loads a table's `D` rows with `COPY FROM STDIN` inside one transaction; `FREEZE` after a `TRUNCATE`
-    /// of the (empty, just created) table when it is a plain table. Should the server refuse `FREEZE`, the
-    /// table is loaded again with a plain COPY.
-    func copyTable(_ entry: Manifest.Entry, copy: String, connection: PostgreSQLConnection, freezable: [String: String]) async throws {
-        // A table in parts is loaded on several connections at once: no TRUNCATE, which would make them wait.
-        if entry.part == nil, let qualified = freezable[entry.name], copy.hasPrefix("COPY \(qualified) ("), copy.hasSuffix(" FROM STDIN") {
+    /// Loads a table's `D` rows with `COPY FROM STDIN` inside one transaction, its parts one after the
+    /// other (the restored heap keeps the dump's row order: two parts loaded at once interleave their pages,
+    /// and a primary key's build then sorts rows out of order); `FREEZE` after a `TRUNCATE` of the (empty,
+    /// just created) table when it is a plain table. Should the server refuse `FREEZE`, the table is loaded
+    /// again with plain COPYs.
+    func copyTable(_ parts: [Manifest.Entry], connection: PostgreSQLConnection, freezable: [String: String]) async throws {
+        guard let name = parts.first?.name else { return }
+        if let qualified = freezable[name], parts.allSatisfy({ Self.isPlainCopy($0.copyStatement, of: qualified) }) {
             do {
-                try await copyTable(entry, copy: copy + " WITH (FREEZE)", truncate: "TRUNCATE ONLY \(qualified)", connection: connection)
+                try await copyTable(parts, freeze: true, truncate: "TRUNCATE ONLY \(qualified)", connection: connection)
                 return
             } catch let error as DatabaseError where error.code != .cancelled && error.code != .connectionLost {
-                notes.add("table \(entry.name): COPY FREEZE was refused (\(error.message)), so it was loaded with a plain COPY")
+                notes.add("table \(name): COPY FREEZE was refused (\(error.message)), so it was loaded with a plain COPY")
             }
         }
-        try await copyTable(entry, copy: copy, truncate: nil, connection: connection)
+        try await copyTable(parts, freeze: false, truncate: nil, connection: connection)
     }
 
-    private func copyTable(_ entry: Manifest.Entry, copy: String, truncate: String?, connection: PostgreSQLConnection) async throws {
+    /// Whether `copy` is `COPY <qualified> (...) FROM STDIN`, which `WITH (FREEZE)` may follow.
+    private static func isPlainCopy(_ copy: String?, of qualified: String) -> Bool {
+        guard let copy else { return false }
+        return copy.hasPrefix("COPY \(qualified) (") && copy.hasSuffix(" FROM STDIN")
+    }
+
+    private func copyTable(_ parts: [Manifest.Entry], freeze: Bool, truncate: String?, connection: PostgreSQLConnection) async throws {
         try await connection.begin()
+        var loaded = [(name: String, rows: Int64)]()
         do {
             if let truncate { _ = try await connection.execute(truncate) }
-            let rows = try await connection.copyIn(copy, CopyFeed(entry: entry, reader: chunkReader).next)
+            for part in parts {
+                guard let copy = part.copyStatement else { continue }
+                let rows = try await connection.copyIn(freeze ? copy + " WITH (FREEZE)" : copy, CopyFeed(entry: part, reader: chunkReader).next)
+                loaded.append((part.name, rows))
+            }
             try await connection.commit()
-            progress.tableDone(name: entry.name, rows: rows, bytes: 0)
         } catch {
             try? await connection.rollback()
             throw error
         }
+        for part in loaded { progress.tableDone(name: part.name, rows: part.rows, bytes: 0) }
     }
 
     /// Runs a PostgreSQL post-data entry in `PostDataPlan`'s phases, each phase's statements spread over
