@@ -68,8 +68,8 @@ public struct Manifest: Sendable, Decodable, Hashable {
         public var insertPrefix: String?
         /// For `tableData` of `D` rows (PostgreSQL): `COPY t (cols) FROM STDIN`, fed the rows in COPY text format.
         public var copyStatement: String?
-        /// For a large table dumped in parts (PostgreSQL, ranges of its primary key, read and restored in
-        /// parallel): which part, from 0. Absent when the entry holds the whole table.
+        /// For a large table dumped in parts (PostgreSQL, ranges of its primary key, read in parallel and
+        /// restored in order): which part, from 0. Absent when the entry holds the whole table.
         public var part: Int?
         public var chunks: ChunkList
     }

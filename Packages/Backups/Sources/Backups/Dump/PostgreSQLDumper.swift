@@ -148,7 +148,8 @@ struct PostgreSQLDumper: EngineDumper {
     /// Entries of one table sort between `(i + 1) * ordersPerTable` and the next table's.
     private static let ordersPerTable = 1024
     /// Tables larger than this are dumped in one part per worker, split at quantiles of the first column
-    /// of their primary key, so one large table is read, and restored, on several connections at once.
+    /// of their primary key, so one large table is read on several connections at once (and restored in
+    /// order, its parts one after the other).
     @TaskLocal static var partThreshold: Int64 = 64 << 20
 
     private func slices(of tables: [Relation], leader: any DatabaseConnection) async throws -> [Slice] {

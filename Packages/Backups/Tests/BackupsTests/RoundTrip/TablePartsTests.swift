@@ -4,8 +4,8 @@ import Drivers
 import Foundation
 import XCTest
 
-/// A large PostgreSQL table is dumped in parts (ranges of its primary key), read and restored on several
-/// connections at once, and still comes back whole, with one summary for the table.
+/// A large PostgreSQL table is dumped in parts (ranges of its primary key), read on several connections at
+/// once, and restored whole and in order, with one summary for the table.
 final class TablePartsTests: XCTestCase {
     func testALargeTableIsDumpedInPartsAndRestoresWhole() async throws {
         let source = try await TestDatabases.scratchDatabase(using: PostgreSQLDriver(), on: TestDatabases.postgres(), prefix: "dbm_bk_parts")
