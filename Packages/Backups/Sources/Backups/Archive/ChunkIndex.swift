@@ -97,6 +97,33 @@ final class ChunkIndex: Sendable {
         try connection.withLock { (c: inout Connection) throws(BackupError) in try c.start(of: digest, entry: entry) }
     }
 
+    /// Builds a new entry list from a manifest's chunk ids, in order; each id's row must be in the index.
+    struct ListBuilder {
+        let index: ChunkIndex
+        let entry: Int
+        private var count = 0
+        private var bytes: Int64 = 0
+
+        init(index: ChunkIndex) {
+            self.index = index
+            entry = index.newEntry()
+        }
+
+        /// Appends the chunk `id` names. - Throws: `.corrupt` when it is not a digest or has no row.
+        mutating func append(_ id: String) throws(BackupError) {
+            let digest = try ChunkReference.validated(id, "chunk id")
+            guard let size = try index.size(of: digest) else {
+                throw BackupError(.corrupt, "the manifest names chunk \(id.prefix(12)) before (or without) its row in the chunks table")
+            }
+            try index.append(entry: entry, position: count, digest: digest, start: bytes)
+            count += 1
+            bytes += Int64(size)
+        }
+
+        /// The list built so far.
+        var list: ChunkList { ChunkList(index: index, entry: entry, count: count, byteCount: bytes) }
+    }
+
     /// A copy of `list` in this index (with its chunks and their delta bases).
     func copy(_ list: ChunkList) throws(BackupError) -> ChunkList {
         let entry = newEntry()

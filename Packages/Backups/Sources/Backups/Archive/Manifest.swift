@@ -195,9 +195,9 @@ extension Manifest {
         entries = []
         if decoder.userInfo[.manifestHeadOnly] as? Bool == true { return }
         if formatVersion >= 5 {
-            var table = ChunkTable()
-            for record in try c.decode([ChunkRecord].self, forKey: .chunks) { try table.add(record) }
-            entries = try c.decode([EntryRecord].self, forKey: .entries).map { try $0.entry(resolving: table) }
+            let index = try ChunkIndex()
+            for record in try c.decode([ChunkRecord].self, forKey: .chunks) { try index.add(record) }
+            entries = try c.decode([EntryRecord].self, forKey: .entries).map { try $0.entry(in: index) }
         } else {
             entries = try c.decode([Entry].self, forKey: .entries)
         }

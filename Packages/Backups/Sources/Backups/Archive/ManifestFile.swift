@@ -153,21 +153,12 @@ enum ManifestFile {
         let open = Array(#"{"chunks":["#.utf8)
         guard line.starts(with: open) else { return nil }
         let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), close = UInt8(ascii: "]")
-        let entry = index.newEntry()
+        var list = ChunkIndex.ListBuilder(index: index)
         var position = line.startIndex + open.count
-        var count = 0
-        var start: Int64 = 0
         while position < line.endIndex, line[position] != close {
             let end = position + 65
             guard end < line.endIndex, line[position] == quote, line[end] == quote else { return nil }
-            let id = String(decoding: line[(position + 1)..<end], as: UTF8.self)
-            let digest = try ChunkReference.validated(id, "chunk id")
-            guard let size = try index.size(of: digest) else {
-                throw BackupError(.corrupt, "the manifest names chunk \(id.prefix(12)) before (or without) its row in the chunks table")
-            }
-            try index.append(entry: entry, position: count, digest: digest, start: start)
-            count += 1
-            start += Int64(size)
+            try list.append(String(decoding: line[(position + 1)..<end], as: UTF8.self))
             position = end + 1
             if position < line.endIndex, line[position] == comma { position += 1 }
         }
@@ -175,8 +166,7 @@ enum ManifestFile {
         // The record without its ids: `{"chunks":[]` and whatever followed the array.
         let fields = try decoder.decode(EntryRecord.self, from: Data(open + line[position...]))
         guard fields.chunks.isEmpty else { return nil }
-        return Manifest.Entry(kind: fields.kind, name: fields.name, insertPrefix: fields.insertPrefix, copyStatement: fields.copyStatement,
-                              part: fields.part, chunks: ChunkList(index: index, entry: entry, count: count, byteCount: start))
+        return fields.entry(chunks: list.list)
     }
 
     /// Reads the lines up to and including the chunk table's opening line and decodes the fields before it;
