@@ -48,11 +48,12 @@ struct BackupCreator {
         var writer: ChunkWriter?
         do {
             let codec = config.compression
+            let baseReader = parent?.reader(key: key, checksContentAddress: false)
             let chunks = ChunkWriter(backupID: id, directory: partial, codec: codec,
                                      level: config.compressionLevel ?? codec.defaultLevel, key: key, index: index,
-                                     baseReader: parent?.reader(key: key, checksContentAddress: false))
+                                     baseReader: baseReader)
             writer = chunks
-            let sink = DumpSink(chunks: chunks, progress: progress, base: baseEntries)
+            let sink = DumpSink(chunks: chunks, progress: progress, base: baseEntries, baseReader: baseReader)
             let connection = try await Database.connect(configuration)
             let serverVersion: String
             do {

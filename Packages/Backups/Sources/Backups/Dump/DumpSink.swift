@@ -17,15 +17,19 @@ final class DumpSink: Sendable {
         var rows: RowChecksum?
     }
 
-    /// The base backup's chunk lists by entry (`kind` and name), for delta compression.
-    private let baseEntries: [String: ChunkList]
+    /// The base backup's entries by `kind`, name and part: their chunk lists are the delta bases.
+    private let baseEntries: [String: Manifest.Entry]
+    /// Reads the base backup's chunks (to see where it split a table into parts).
+    private let baseReader: ChunkReader?
 
     /// - Parameter base: the base backup's entries, their lists in the index of `chunks`.
-    init(chunks: ChunkWriter, progress: ProgressReporter, base: [Manifest.Entry] = []) {
+    /// - Parameter baseReader: reads the chunks of `base`'s chain.
+    init(chunks: ChunkWriter, progress: ProgressReporter, base: [Manifest.Entry] = [], baseReader: ChunkReader? = nil) {
         self.chunks = chunks
         self.progress = progress
-        var entries = [String: ChunkList]()
-        for entry in base { entries[Self.key(entry.kind, entry.name, entry.part)] = entry.chunks }
+        self.baseReader = baseReader
+        var entries = [String: Manifest.Entry]()
+        for entry in base { entries[Self.key(entry.kind, entry.name, entry.part)] = entry }
         self.baseEntries = entries
     }
 
@@ -37,7 +41,38 @@ final class DumpSink: Sendable {
     func entry(_ kind: Manifest.Entry.Kind, name: String, insertPrefix: String? = nil,
                copyStatement: String? = nil, part: Int? = nil, fixedChunkSize: Int? = nil) -> EntryWriter {
         EntryWriter(kind: kind, name: name, insertPrefix: insertPrefix, copyStatement: copyStatement, part: part, chunks: chunks,
-                    base: baseEntries[Self.key(kind, name, part)] ?? [], fixedChunkSize: fixedChunkSize)
+                    base: baseEntries[Self.key(kind, name, part)]?.chunks ?? [], fixedChunkSize: fixedChunkSize)
+    }
+
+    /// The parts (from 1) the base backup cut table `name`'s data into, in order; empty when it holds the table
+    /// whole or there is no base.
+    func baseParts(ofTable name: String) -> [Int] {
+        var parts = [Int]()
+        var part = 1
+        while baseEntries[Self.key(.tableData, name, part)] != nil {
+            parts.append(part)
+            part += 1
+        }
+        return baseEntries[Self.key(.tableData, name, 0)] == nil ? [] : parts
+    }
+
+    /// The first row of part `part` of table `name` in the base backup, as the frame's text (read from as
+    /// many of its first chunks as it spans); nil when the part is empty or absent, or its rows were written
+    /// for another `copyStatement` (the table's columns changed).
+    func firstBaseRow(ofTable name: String, part: Int, copyStatement: String) throws -> [UInt8]? {
+        guard let entry = baseEntries[Self.key(.tableData, name, part)], entry.copyStatement == copyStatement,
+              let baseReader else { return nil }
+        let list = entry.chunks
+        var frames = FrameReader()
+        var row: [UInt8]?
+        var position = 0
+        while row == nil, position < list.count {
+            try frames.feed(try baseReader.read(try list.reference(at: position))) { kind, text in
+                if row == nil, kind == .copyRow { row = Array(text) }
+            }
+            position += 1
+        }
+        return row
     }
 
     /// Ends `writer`'s stream and records its entry at position `order`; a table entry also records the

@@ -1,0 +1,68 @@
+/// Reads fields of a row in PostgreSQL's COPY text format: fields separated by tabs, `\N` for NULL, and
+/// backslash escapes for the bytes that would be read as structure (a tab or newline inside a value is
+/// always escaped, so every raw tab is a separator).
+enum CopyText {
+    /// Field `index` (from 0) of `row` (without its newline), its escapes decoded; nil for NULL, or when the
+    /// row has fewer fields.
+    static func field(_ index: Int, of row: [UInt8]) -> String? {
+        let fields = row.split(separator: 0x09, omittingEmptySubsequences: false)
+        guard index < fields.count else { return nil }
+        let raw = Array(fields[index])
+        if raw == [0x5C, 0x4E] { return nil }  // \N
+        return String(decoding: unescape(raw), as: UTF8.self)
+    }
+
+    /// The bytes a field's escapes stand for: `\b \f \n \r \t \v`, up to three octal digits, `\x` with one
+    /// or two hexadecimal digits, and any other character after a backslash taken as itself.
+    static func unescape(_ raw: [UInt8]) -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(raw.count)
+        var position = 0
+        while position < raw.count {
+            let byte = raw[position]
+            position += 1
+            guard byte == 0x5C, position < raw.count else {
+                out.append(byte)
+                continue
+            }
+            let escaped = raw[position]
+            position += 1
+            switch escaped {
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "v"): out.append(0x0B)
+            case UInt8(ascii: "0")...UInt8(ascii: "7"):
+                var value = Int(escaped - 48)
+                var digits = 1
+                while digits < 3, position < raw.count, (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(raw[position]) {
+                    value = value * 8 + Int(raw[position] - 48)
+                    position += 1
+                    digits += 1
+                }
+                out.append(UInt8(truncatingIfNeeded: value))
+            case UInt8(ascii: "x") where position < raw.count && hexValue(raw[position]) != nil:
+                var value = Int(hexValue(raw[position])!)
+                position += 1
+                if position < raw.count, let low = hexValue(raw[position]) {
+                    value = value * 16 + Int(low)
+                    position += 1
+                }
+                out.append(UInt8(value))
+            default: out.append(escaped)
+            }
+        }
+        return out
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - 48
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - 87
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - 55
+        default: nil
+        }
+    }
+}
