@@ -48,11 +48,14 @@ enum Generator {
         }
     }
 
-    /// Changes 1% of the orders: every hundredth row (`scattered`), or the first 1% by id (one region).
+    /// Changes 1% of the orders: every hundredth row (`scattered`), or the first 1% by id (one region); then
+    /// analyzes the table, as a maintenance job or autovacuum would between two backups (new statistics move
+    /// where PostgreSQL's histogram would split the table into parts).
     static func changeOnePercent(_ configuration: ConnectionConfiguration, scattered: Bool, megabytes: Int) async throws {
         let db = try await Database.connect(configuration)
         let condition = scattered ? "id % 100 = 0" : "id <= \(rows(forMegabytes: megabytes) / 100)"
         _ = try await db.execute("UPDATE bench_order SET status = 'changed2' WHERE \(condition)")
+        _ = try await db.execute(configuration.dialect == .mysql ? "ANALYZE TABLE bench_order" : "ANALYZE bench_order")
         await db.close()
     }
 }

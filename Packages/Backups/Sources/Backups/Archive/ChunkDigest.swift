@@ -77,3 +77,40 @@ struct ChunkDigest: Hashable, Sendable {
         hasher.combine(words.1)
     }
 }
+
+/// A chunk's head: the first 8 bytes of the SHA-256 (or, encrypted, the HMAC under the naming key) of its
+/// first `length` bytes, recorded with the chunk (`head` in the manifest).
+///
+/// Content-defined boundaries fall at the same content in two dumps of the same rows, so a chunk of a later
+/// backup usually starts where one of its base's chunks did. Where every chunk changed (rows updated all
+/// over a table) and rows before it were deleted or inserted, finding that base chunk by its head is what
+/// tells the writer how far the stream has drifted, however far that is.
+enum ChunkHead {
+    static let length = 64
+
+    /// The head of `plaintext` (nil when it is shorter than `length`: too little to line anything up).
+    static func of(_ plaintext: [UInt8], key: BackupKey?) -> UInt64? {
+        guard plaintext.count >= length else { return nil }
+        let first = Array(plaintext.prefix(length))
+        return (key?.chunkDigest(for: first) ?? ChunkDigest.sha256(first)).firstWord
+    }
+
+    /// 16 lower-case hexadecimal digits, as the manifest spells a head.
+    static func hex(_ head: UInt64) -> String {
+        let digits = String(head, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    /// A head from its manifest spelling. - Throws: `.corrupt` unless it is 16 hexadecimal digits.
+    static func parse(_ text: String) throws(BackupError) -> UInt64 {
+        guard text.utf8.count == 16, let value = UInt64(text, radix: 16) else {
+            throw BackupError(.corrupt, "the manifest's chunk head \(text.prefix(20)) is not 16 hexadecimal digits")
+        }
+        return value
+    }
+}
+
+extension ChunkDigest {
+    /// The digest's first 8 bytes, big-endian.
+    var firstWord: UInt64 { words.0 }
+}

@@ -43,12 +43,14 @@ final class ChunkIndex: Sendable {
         for id in record.deltaBases ?? [] { bases.append(try ChunkReference.validated(id, "delta base")) }
         let digest = try ChunkReference.validated(record.id, "chunk id")
         let stored = try ChunkReference.validated(record.storedSHA256, "stored_sha256")
+        let head = try record.head.map { (text) throws(BackupError) in try ChunkHead.parse(text) }
         try connection.withLock { (c: inout Connection) throws(BackupError) in
             for base in bases where try !c.contains(base) {
                 throw BackupError(.corrupt, "the manifest names delta base \(base.hex.prefix(12)) before (or without) its row in the chunks table")
             }
             try c.insertChunk(digest: digest, size: record.size, storedSize: record.storedSize, storedDigest: stored,
-                              codec: record.codec, location: record.location, pack: record.pack, offset: record.offset, bases: bases)
+                              codec: record.codec, location: record.location, pack: record.pack, offset: record.offset, bases: bases,
+                              head: head)
         }
     }
 
@@ -95,6 +97,12 @@ final class ChunkIndex: Sendable {
     /// Where the first chunk of `entry` with this digest starts, nil when the entry has none.
     func start(of digest: ChunkDigest, inEntry entry: Int) throws(BackupError) -> Int64? {
         try connection.withLock { (c: inout Connection) throws(BackupError) in try c.start(of: digest, entry: entry) }
+    }
+
+    /// Where the chunk of `entry` whose head is `head` starts, when exactly one of its chunks has that head
+    /// (a head that repeats, as a run of zero pages does, says nothing about where the stream is).
+    func start(ofHead head: UInt64, inEntry entry: Int) throws(BackupError) -> Int64? {
+        try connection.withLock { (c: inout Connection) throws(BackupError) in try c.start(ofHead: head, entry: entry) }
     }
 
     /// Builds a new entry list from a manifest's chunk ids, in order; each id's row must be in the index.
@@ -194,7 +202,8 @@ extension ChunkIndex {
                 \(maximumPages.map { "PRAGMA max_page_count = \($0);" } ?? "")
                 CREATE TABLE chunk (digest BLOB PRIMARY KEY, size INTEGER NOT NULL, stored_size INTEGER NOT NULL,
                   stored_digest BLOB, codec TEXT NOT NULL, location TEXT NOT NULL, pack INTEGER, offset INTEGER,
-                  bases BLOB) WITHOUT ROWID;
+                  bases BLOB, head INTEGER) WITHOUT ROWID;
+                CREATE INDEX chunk_head ON chunk (head) WHERE head IS NOT NULL;
                 CREATE TABLE entry_chunk (entry INTEGER NOT NULL, position INTEGER NOT NULL, digest BLOB NOT NULL,
                   start INTEGER NOT NULL, PRIMARY KEY (entry, position)) WITHOUT ROWID;
                 CREATE INDEX entry_chunk_start ON entry_chunk (entry, start);
@@ -256,15 +265,16 @@ extension ChunkIndex {
             for base in chunk.deltaBases { try add(base) }
             try insertChunk(digest: chunk.digest, size: chunk.size, storedSize: chunk.storedSize, storedDigest: chunk.storedDigest,
                             codec: chunk.codec, location: chunk.location, pack: chunk.pack, offset: chunk.offset,
-                            bases: chunk.deltaBases.map(\.digest))
+                            bases: chunk.deltaBases.map(\.digest), head: chunk.head)
         }
 
         func insertChunk(digest: ChunkDigest, size: Int, storedSize: Int, storedDigest: ChunkDigest?, codec: CompressionCodec,
-                                  location: String, pack: Int?, offset: Int64?, bases: [ChunkDigest]) throws(BackupError) {
+                                  location: String, pack: Int?, offset: Int64?, bases: [ChunkDigest], head: UInt64?) throws(BackupError) {
             let s = try statement("""
-                INSERT OR IGNORE INTO chunk (digest, size, stored_size, stored_digest, codec, location, pack, offset, bases)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                INSERT OR IGNORE INTO chunk (digest, size, stored_size, stored_digest, codec, location, pack, offset, bases, head)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                 """)
+            if let head { sqlite3_bind_int64(s, 10, Int64(bitPattern: head)) }
             _ = digest.bind(s, 1)
             sqlite3_bind_int64(s, 2, Int64(size))
             sqlite3_bind_int64(s, 3, Int64(storedSize))
@@ -303,7 +313,7 @@ extension ChunkIndex {
 
         func reference(_ digest: ChunkDigest) throws(BackupError) -> ChunkReference? {
             if let known = recent[digest] { return known }
-            let s = try statement("SELECT size, stored_size, stored_digest, codec, location, pack, offset, bases FROM chunk WHERE digest = ?1")
+            let s = try statement("SELECT size, stored_size, stored_digest, codec, location, pack, offset, bases, head FROM chunk WHERE digest = ?1")
             _ = digest.bind(s, 1)
             guard try row(s, "look up a chunk") else { return nil }
             let size = Int(sqlite3_column_int64(s, 0))
@@ -315,6 +325,7 @@ extension ChunkIndex {
             let location = intern(String(cString: sqlite3_column_text(s, 4)))
             let pack = sqlite3_column_type(s, 5) == SQLITE_NULL ? nil : Int(sqlite3_column_int64(s, 5))
             let offset = sqlite3_column_type(s, 6) == SQLITE_NULL ? nil : sqlite3_column_int64(s, 6)
+            let head = sqlite3_column_type(s, 8) == SQLITE_NULL ? nil : UInt64(bitPattern: sqlite3_column_int64(s, 8))
             var bases = [ChunkDigest]()
             let count = Int(sqlite3_column_bytes(s, 7)) / 32
             if count > 0, let blob = sqlite3_column_blob(s, 7) {
@@ -329,7 +340,7 @@ extension ChunkIndex {
                 baseReferences.append(reference)
             }
             let reference = ChunkReference(digest: digest, size: size, storedSize: storedSize, storedDigest: storedDigest, codec: codec,
-                                           location: location, deltaBases: baseReferences, pack: pack, offset: offset)
+                                           location: location, deltaBases: baseReferences, pack: pack, offset: offset, head: head)
             if recent.count >= Self.recentLimit { recent.removeAll(keepingCapacity: true) }
             recent[digest] = reference
             return reference
@@ -386,6 +397,18 @@ extension ChunkIndex {
             sqlite3_bind_int64(s, 1, Int64(entry))
             _ = digest.bind(s, 2)
             return try row(s, "look up an entry's chunk") ? sqlite3_column_int64(s, 0) : nil
+        }
+
+        func start(ofHead head: UInt64, entry: Int) throws(BackupError) -> Int64? {
+            let s = try statement("""
+                SELECT e.start FROM chunk c JOIN entry_chunk e ON e.entry = ?2 AND e.digest = c.digest
+                WHERE c.head = ?1 LIMIT 2
+                """)
+            sqlite3_bind_int64(s, 1, Int64(bitPattern: head))
+            sqlite3_bind_int64(s, 2, Int64(entry))
+            guard try row(s, "look up a chunk's head") else { return nil }
+            let start = sqlite3_column_int64(s, 0)
+            return try row(s, "look up a chunk's head") ? nil : start
         }
 
         func markEmitted(_ digest: ChunkDigest, _ emission: Int) throws(BackupError) -> Bool {

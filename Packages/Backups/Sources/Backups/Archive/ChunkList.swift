@@ -117,6 +117,17 @@ public struct ChunkList: Sendable, Hashable, ExpressibleByArrayLiteral {
         }
     }
 
+    /// Where the one chunk of this list whose head is `head` starts (nil when none or several have it).
+    func start(ofHead head: UInt64) throws(BackupError) -> Int64? {
+        switch storage {
+        case .indexed(let index, let entry):
+            return try index.start(ofHead: head, inEntry: entry)
+        case .array(let chunks, let starts):
+            let matches = chunks.indices.filter { chunks[$0].head == head }
+            return matches.count == 1 ? starts[matches[0]] : nil
+        }
+    }
+
     public static func == (lhs: ChunkList, rhs: ChunkList) -> Bool {
         guard lhs.count == rhs.count, lhs.byteCount == rhs.byteCount else { return false }
         if case .indexed(let left, let leftEntry) = lhs.storage, case .indexed(let right, let rightEntry) = rhs.storage,

@@ -75,8 +75,9 @@ final class ChunkWriter: Sendable {
     /// - Parameter aligned: called (from a worker thread) with the position in the bases' concatenated
     ///   plaintext where this chunk's first bytes were found, so the caller can follow how far its stream has
     ///   drifted from the base's.
-    func store(_ plaintext: [UInt8], deltaBases: [ChunkReference] = [],
-               aligned: (@Sendable (Int) -> Void)? = nil) throws(BackupError) -> (id: ChunkDigest, reused: Bool) {
+    /// - Parameter head: the chunk's `ChunkHead`, recorded with it.
+    func store(_ plaintext: [UInt8], deltaBases: [ChunkReference] = [], aligned: (@Sendable (Int) -> Void)? = nil,
+               head: UInt64? = nil) throws(BackupError) -> (id: ChunkDigest, reused: Bool) {
         if let error = state.withLock({ $0.firstError }) { throw error }
         let id = key?.chunkDigest(for: plaintext) ?? ChunkDigest.sha256(plaintext)
         // A chunk leaves `inFlight` only once it is in the index, so under the lock it is always in one of them.
@@ -93,7 +94,7 @@ final class ChunkWriter: Sendable {
         queue.async { [self] in
             defer { slots.signal(); group.leave() }
             do {
-                let reference = try write(plaintext, id: id, deltaBases: deltaBases, aligned: aligned)
+                let reference = try write(plaintext, id: id, deltaBases: deltaBases, aligned: aligned, head: head)
                 try index.add(reference)
                 state.withLock { s in
                     s.inFlight.remove(id)
@@ -121,14 +122,14 @@ final class ChunkWriter: Sendable {
     }
 
     private func write(_ plaintext: [UInt8], id: ChunkDigest, deltaBases: [ChunkReference],
-                       aligned: (@Sendable (Int) -> Void)?) throws(BackupError) -> ChunkReference {
+                       aligned: (@Sendable (Int) -> Void)?, head: UInt64?) throws(BackupError) -> ChunkReference {
         var (stored, bases) = try compress(plaintext, deltaBases: deltaBases, aligned: aligned)
         if let key { stored = try key.seal(stored, chunkID: id.hex) }
         let hash = ChunkDigest.sha256(stored)
         let (pack, offset) = try packs.append(stored)
         return ChunkReference(digest: id, size: plaintext.count, storedSize: stored.count, storedDigest: hash,
                               codec: bases.isEmpty ? codec : .zstd, location: backupID, deltaBases: bases,
-                              pack: pack, offset: offset)
+                              pack: pack, offset: offset, head: head)
     }
 
     /// The chunk compressed on its own, or as a zstd delta of `deltaBases` when that is under a quarter of

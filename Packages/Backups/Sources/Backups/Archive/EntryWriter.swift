@@ -149,17 +149,24 @@ final class EntryWriter {
     }
 
     /// Stores a chunk, offering as its delta bases the base chunks covering the same stream range. Ranges
-    /// are compared by offset, corrected at every chunk both streams share, so the two stay aligned when a
-    /// chunk boundary moves or rows are inserted, and when every chunk changed.
+    /// are compared by offset, corrected at every chunk both streams share, at every base chunk that starts
+    /// with the same bytes (its head), and wherever a delta's first bytes are found in its bases, so the two
+    /// stay aligned when a chunk boundary moves or rows are inserted or deleted, and when every chunk changed.
     private func store(_ chunk: [UInt8]) throws(BackupError) {
         if let measured = measuredShift.take() { shift = measured }
+        let head = ChunkHead.of(chunk, key: chunks.key)
+        if followsContent, let head, !base.isEmpty, let start = try base.start(ofHead: head) {
+            shift = offset - Int(start)
+            // Newer than any drift the workers measured at earlier chunks, which may still arrive.
+            measuredShift.set(shift, at: offset)
+        }
         let (candidates, firstStart) = try deltaCandidates(start: offset - shift, size: chunk.count)
         var aligned: (@Sendable (Int) -> Void)?
         if followsContent, let basesStart = firstStart {
             let (chunkStart, measured) = (offset, measuredShift)
             aligned = { position in measured.set(chunkStart - (basesStart + position), at: chunkStart) }
         }
-        let (id, reused) = try chunks.store(chunk, deltaBases: candidates, aligned: aligned)
+        let (id, reused) = try chunks.store(chunk, deltaBases: candidates, aligned: aligned, head: head)
         if followsContent, reused, let start = try base.start(of: id) {
             shift = offset - Int(start)
         }

@@ -305,6 +305,13 @@ public struct ChunkReference: Sendable, Decodable, Hashable {
         get { box.offset }
         set { unique().offset = newValue }
     }
+    /// The first 8 bytes of the SHA-256 (HMAC when encrypted) of the chunk's first `ChunkHead.length`
+    /// bytes: where a later backup's chunk starts with the same bytes, its stream lines up with this one's
+    /// (see `EntryWriter`). Nil in backups taken before format 5 recorded it.
+    var head: UInt64? {
+        get { box.head }
+        set { unique().head = newValue }
+    }
 
     /// - Precondition: `id` and `storedSHA256` are 64 hexadecimal digits (`storedSHA256` may be empty
     ///   while the chunk is being written). Readers of manifests check this first (`validated`).
@@ -316,9 +323,9 @@ public struct ChunkReference: Sendable, Decodable, Hashable {
     }
 
     init(digest: ChunkDigest, size: Int, storedSize: Int, storedDigest: ChunkDigest?, codec: CompressionCodec,
-         location: String, deltaBases: [ChunkReference] = [], pack: Int? = nil, offset: Int64? = nil) {
+         location: String, deltaBases: [ChunkReference] = [], pack: Int? = nil, offset: Int64? = nil, head: UInt64? = nil) {
         box = Box(id: digest, size: size, storedSize: storedSize, storedSHA256: storedDigest, codec: codec,
-                  location: location, deltaBases: deltaBases, pack: pack, offset: offset)
+                  location: location, deltaBases: deltaBases, pack: pack, offset: offset, head: head)
     }
 
     /// The content address as a digest (dictionary keys, comparisons: no string is made).
@@ -357,9 +364,10 @@ public struct ChunkReference: Sendable, Decodable, Hashable {
         var deltaBases: [ChunkReference]
         var pack: Int?
         var offset: Int64?
+        var head: UInt64?
 
         init(id: ChunkDigest, size: Int, storedSize: Int, storedSHA256: ChunkDigest?, codec: CompressionCodec,
-             location: String, deltaBases: [ChunkReference], pack: Int?, offset: Int64?) {
+             location: String, deltaBases: [ChunkReference], pack: Int?, offset: Int64?, head: UInt64?) {
             self.id = id
             self.size = size
             self.storedSize = storedSize
@@ -369,11 +377,12 @@ public struct ChunkReference: Sendable, Decodable, Hashable {
             self.deltaBases = deltaBases
             self.pack = pack
             self.offset = offset
+            self.head = head
         }
 
         func copy() -> Box {
             Box(id: id, size: size, storedSize: storedSize, storedSHA256: storedSHA256, codec: codec,
-                location: location, deltaBases: deltaBases, pack: pack, offset: offset)
+                location: location, deltaBases: deltaBases, pack: pack, offset: offset, head: head)
         }
     }
 
@@ -381,7 +390,7 @@ public struct ChunkReference: Sendable, Decodable, Hashable {
         if lhs.box === rhs.box { return true }
         return lhs.digest == rhs.digest && lhs.size == rhs.size && lhs.storedSize == rhs.storedSize
             && lhs.storedDigest == rhs.storedDigest && lhs.codec == rhs.codec && lhs.location == rhs.location
-            && lhs.deltaBases == rhs.deltaBases && lhs.pack == rhs.pack && lhs.offset == rhs.offset
+            && lhs.deltaBases == rhs.deltaBases && lhs.pack == rhs.pack && lhs.offset == rhs.offset && lhs.head == rhs.head
     }
 
     public func hash(into hasher: inout Hasher) {

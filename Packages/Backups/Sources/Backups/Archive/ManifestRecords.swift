@@ -12,6 +12,8 @@ struct ChunkRecord: Codable, Hashable {
     var pack: Int?
     var offset: Int64?
     var deltaBases: [String]?
+    /// `ChunkReference.head` as 16 hexadecimal digits.
+    var head: String?
 
     init(_ chunk: ChunkReference) {
         id = chunk.id
@@ -23,10 +25,11 @@ struct ChunkRecord: Codable, Hashable {
         pack = chunk.pack
         offset = chunk.offset
         deltaBases = chunk.deltaBases.isEmpty ? nil : chunk.deltaBases.map(\.id)
+        head = chunk.head.map(ChunkHead.hex)
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, size, codec, location, pack, offset
+        case id, size, codec, location, pack, offset, head
         case storedSize = "stored_size"
         case storedSHA256 = "stored_sha256"
         case deltaBases = "delta_bases"

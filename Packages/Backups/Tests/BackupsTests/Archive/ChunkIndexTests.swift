@@ -5,10 +5,13 @@ import XCTest
 /// is held in memory whatever the size of the database.
 final class ChunkIndexTests: XCTestCase {
     /// Chunk `n` (its id is `n` in hexadecimal), of `1000 * (n + 1)` bytes.
-    private func chunk(_ n: Int, location: String = "full", bases: [ChunkReference] = [], pack: Int? = 0) -> ChunkReference {
-        ChunkReference(id: String(format: "%064x", n), size: 1000 * (n + 1), storedSize: 10 + n,
-                       storedSHA256: String(repeating: "a", count: 64), codec: bases.isEmpty ? .gzip : .zstd,
-                       location: location, deltaBases: bases, pack: pack, offset: pack.map { _ in Int64(n * 100) })
+    private func chunk(_ n: Int, location: String = "full", bases: [ChunkReference] = [], pack: Int? = 0,
+                       head: UInt64? = nil) -> ChunkReference {
+        var chunk = ChunkReference(id: String(format: "%064x", n), size: 1000 * (n + 1), storedSize: 10 + n,
+                                   storedSHA256: String(repeating: "a", count: 64), codec: bases.isEmpty ? .gzip : .zstd,
+                                   location: location, deltaBases: bases, pack: pack, offset: pack.map { _ in Int64(n * 100) })
+        chunk.head = head
+        return chunk
     }
 
     func testAReferenceComesBackWithItsDeltaBasesResolvedTwoLevelsDeep() throws {
@@ -71,6 +74,36 @@ final class ChunkIndexTests: XCTestCase {
         }
     }
 
+    /// A base chunk is found by its head (where a later stream lines up with it) only when no other chunk of
+    /// the entry has the same head; both kinds of list agree, and a head survives a manifest record.
+    func testAChunkIsFoundByItsHeadOnlyWhenTheHeadIsUnique() throws {
+        let heads: [UInt64?] = [10, 11, nil, UInt64.max, 11]  // starts 0, 1000, 3000, 6000, 10000
+        let array = ChunkList(heads.enumerated().map { chunk($0.offset, head: $0.element) })
+        let index = try ChunkIndex()
+        let indexed = try index.copy(array)
+        let other = try index.copy(ChunkList([chunk(7, head: 10)]))  // another entry with the same head
+        for list in [array, indexed] {
+            XCTAssertEqual(try list.start(ofHead: 10), 0)
+            XCTAssertEqual(try list.start(ofHead: UInt64.max), 6000, "the head's top bit survives SQLite's signed integers")
+            XCTAssertNil(try list.start(ofHead: 11), "two chunks start with the same bytes: no alignment")
+            XCTAssertNil(try list.start(ofHead: 12))
+        }
+        XCTAssertEqual(try other.start(ofHead: 10), 0)
+        XCTAssertEqual(try index.reference(chunk(3).digest)?.head, UInt64.max)
+        XCTAssertNil(try index.reference(chunk(2).digest)?.head)
+
+        let record = ChunkRecord(chunk(3, head: 0xab))
+        XCTAssertEqual(record.head, "00000000000000ab")
+        let fresh = try ChunkIndex()
+        try fresh.add(record)
+        XCTAssertEqual(try fresh.reference(chunk(3).digest)?.head, 0xab)
+        var malformed = ChunkRecord(chunk(4))
+        malformed.head = "not a head"
+        XCTAssertThrowsError(try fresh.add(malformed)) { error in
+            XCTAssertEqual((error as? BackupError)?.code, .corrupt)
+        }
+    }
+
     /// Each walk over a manifest keeps its own set of chunks seen.
     func testEmissionSetsAreIndependent() throws {
         let index = try ChunkIndex()
@@ -88,8 +121,9 @@ final class ChunkIndexTests: XCTestCase {
     /// once found its first chunk with `max(position)`, a scan of the whole entry).
     func testEveryLookupSeeksAnIndex() throws {
         let index = try ChunkIndex()
-        let list = try index.copy(ChunkList((0..<40).map { chunk($0, bases: $0 > 0 ? [chunk($0 - 1)] : []) }))
+        let list = try index.copy(ChunkList((0..<40).map { chunk($0, bases: $0 > 0 ? [chunk($0 - 1)] : [], head: UInt64($0)) }))
         _ = try list.window(from: 5000, before: 9000, limit: 34)
+        XCTAssertEqual(try list.start(ofHead: 3), 6000)
         _ = try list.start(of: chunk(3).digest)
         _ = try list.array()
         _ = try index.location(of: chunk(3).digest)
@@ -99,7 +133,7 @@ final class ChunkIndexTests: XCTestCase {
         _ = try index.markEmitted(chunk(1).digest, in: emission)
         index.endEmission(emission)
         let plans = try index.queryPlans()
-        XCTAssertGreaterThanOrEqual(plans.count, 10, "\(plans.keys)")
+        XCTAssertGreaterThanOrEqual(plans.count, 11, "\(plans.keys)")
         for (sql, steps) in plans {
             XCTAssertFalse(steps.contains { $0.hasPrefix("SCAN") }, "\(sql): \(steps)")
         }

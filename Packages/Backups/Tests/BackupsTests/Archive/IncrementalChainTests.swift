@@ -133,14 +133,7 @@ final class IncrementalChainTests: XCTestCase {
     }
 
     private func scatteredChangesChain(on source: ConnectionConfiguration, encrypted: Bool, growing: Bool) async throws {
-        var config = BackupConfig(destination: TestDatabases.temporaryDirectory().path, compression: .gzip)
-        if encrypted {
-            let key = TestDatabases.temporaryDirectory().appendingPathComponent("k.key")
-            try String(repeating: "cd", count: 32).write(to: key, atomically: true, encoding: .utf8)
-            config.encryption = "aes-256-gcm"
-            config.encryptionKeyFile = key.path
-        }
-        let manager = BackupManager(defaults: config)
+        let manager = BackupManager(defaults: try config(encrypted: encrypted, compression: .gzip))
         let full = try await manager.createBackup(of: source, params: CreateBackupParams())
         var chain = [full]
         for round in 1...3 {
@@ -179,6 +172,37 @@ final class IncrementalChainTests: XCTestCase {
         for chunk in baseChunks { try Fixtures.damage(chunk) }
         let damaged = try await manager.validateBackup(ValidateBackupParams(backupPath: last.filePath))
         XCTAssertFalse(damaged.valid, "a backup whose delta bases are damaged validated")
+    }
+
+    /// The first fifth of the rows deleted (a retention purge) and 1% of the rest updated all over: every
+    /// chunk changed and the stream moved back by far more than a delta's bases cover, yet each chunk
+    /// finds the base chunk starting with the same bytes (its head), and the incremental stays a delta of
+    /// its parent (it stored 45% of the full before heads). Encrypted, the heads are HMACs.
+    func testDeletedLeadingRowsAndScatteredChangesStayDeltas() async throws {
+        for encrypted in [false, true] {
+            // Enough rows for a few dozen chunks: the first chunk after the purge starts inside a base chunk,
+            // so it has no head to find and is stored whole.
+            let source = try await makePostgreSQLSource(rows: 150_000)
+            let manager = BackupManager(defaults: try config(encrypted: encrypted, compression: .gzip))
+            let full = try await manager.createBackup(of: source, params: CreateBackupParams())
+            try await change(source, "DELETE FROM event WHERE id <= 30000; UPDATE event SET kind = 'changed' WHERE id % 100 = 0")
+            let incremental = try await manager.createBackup(of: source, params: CreateBackupParams(backupType: "incremental"))
+            XCTAssertLessThan(incremental.sizeBytes * 20, full.sizeBytes,
+                              "encrypted \(encrypted): \(incremental.sizeBytes) bytes after deleting the first 20% of the rows, full \(full.sizeBytes)")
+            try await assertRestoresExactly(incremental, of: source, with: manager, "the incremental after a purge (encrypted \(encrypted))")
+        }
+    }
+
+    /// A configuration writing to a new directory, sealing chunks with a key file when `encrypted`.
+    private func config(encrypted: Bool, compression: CompressionCodec) throws -> BackupConfig {
+        var config = BackupConfig(destination: TestDatabases.temporaryDirectory().path, compression: compression)
+        if encrypted {
+            let key = TestDatabases.temporaryDirectory().appendingPathComponent("k.key")
+            try String(repeating: "cd", count: 32).write(to: key, atomically: true, encoding: .utf8)
+            config.encryption = "aes-256-gcm"
+            config.encryptionKeyFile = key.path
+        }
+        return config
     }
 
     func testIncrementalWithoutAnEarlierBackupIsRefused() async throws {
