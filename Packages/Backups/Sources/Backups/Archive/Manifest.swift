@@ -307,7 +307,7 @@ public struct ChunkReference: Sendable, Decodable, Hashable {
     }
     /// The first 8 bytes of the SHA-256 (HMAC when encrypted) of the chunk's first `ChunkHead.length`
     /// bytes: where a later backup's chunk starts with the same bytes, its stream lines up with this one's
-    /// (see `EntryWriter`). Nil in backups taken before format 5 recorded it.
+    /// (see `EntryWriter`). Nil for chunks shorter than that and in backups taken before heads were recorded.
     var head: UInt64? {
         get { box.head }
         set { unique().head = newValue }
