@@ -15,13 +15,7 @@ struct ChunkDigest: Hashable, Sendable {
         guard digits.count == 64 else { return nil }
         words = (0, 0, 0, 0)
         for (index, digit) in digits.enumerated() {
-            let value: UInt8
-            switch digit {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = digit - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = digit - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): value = digit - UInt8(ascii: "A") + 10
-            default: return nil
-            }
+            guard let value = Hex.value(of: digit) else { return nil }
             let nibble = UInt64(value)
             switch index / 16 {
             case 0: words.0 = words.0 << 4 | nibble
@@ -95,12 +89,6 @@ enum ChunkHead {
         return (key?.chunkDigest(for: first) ?? ChunkDigest.sha256(first)).firstWord
     }
 
-    /// 16 lower-case hexadecimal digits, as the manifest spells a head.
-    static func hex(_ head: UInt64) -> String {
-        let digits = String(head, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
-    }
-
     /// A head from its manifest spelling. - Throws: `.corrupt` unless it is 16 hexadecimal digits.
     static func parse(_ text: String) throws(BackupError) -> UInt64 {
         guard text.utf8.count == 16, let value = UInt64(text, radix: 16) else {
@@ -113,4 +101,23 @@ enum ChunkHead {
 extension ChunkDigest {
     /// The digest's first 8 bytes, big-endian.
     var firstWord: UInt64 { words.0 }
+}
+
+/// Hexadecimal digits as the archive's files spell them.
+enum Hex {
+    /// The value of one hexadecimal digit (either case); nil for any other byte.
+    static func value(of digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
+    /// `value` as 16 lower-case digits, zeros first (a chunk head, a row checksum's halves).
+    static func padded(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
 }

@@ -154,8 +154,9 @@ final class EntryWriter {
     /// stay aligned when a chunk boundary moves or rows are inserted or deleted, and when every chunk changed.
     private func store(_ chunk: [UInt8]) throws(BackupError) {
         if let measured = measuredShift.take() { shift = measured }
-        let head = ChunkHead.of(chunk, key: chunks.key)
-        if followsContent, let head, !base.isEmpty, let start = try base.start(ofHead: head) {
+        // An image's chunks keep their offsets: only a stream needs heads to line up again.
+        let head = followsContent ? ChunkHead.of(chunk, key: chunks.key) : nil
+        if let head, !base.isEmpty, let start = try base.start(ofHead: head) {
             shift = offset - Int(start)
             // Newer than any drift the workers measured at earlier chunks, which may still arrive.
             measuredShift.set(shift, at: offset)
@@ -284,13 +285,7 @@ struct RowChecksum: Sendable {
         xor ^= other.xor
     }
 
-    var hex: String {
-        func h(_ v: UInt64) -> String {
-            let s = String(v, radix: 16)
-            return String(repeating: "0", count: 16 - s.count) + s
-        }
-        return h(sum) + h(xor)
-    }
+    var hex: String { Hex.padded(sum) + Hex.padded(xor) }
 }
 
 /// The stream drift measured at the furthest chunk so far by the chunk writer's workers (which finish in

@@ -307,7 +307,8 @@ public struct ChunkReference: Sendable, Decodable, Hashable {
     }
     /// The first 8 bytes of the SHA-256 (HMAC when encrypted) of the chunk's first `ChunkHead.length`
     /// bytes: where a later backup's chunk starts with the same bytes, its stream lines up with this one's
-    /// (see `EntryWriter`). Nil for chunks shorter than that and in backups taken before heads were recorded.
+    /// (see `EntryWriter`). Nil for chunks shorter than that, for a database image's chunks (which never
+    /// drift) and in backups taken before heads were recorded.
     var head: UInt64? {
         get { box.head }
         set { unique().head = newValue }

@@ -25,7 +25,7 @@ struct ChunkRecord: Codable, Hashable {
         pack = chunk.pack
         offset = chunk.offset
         deltaBases = chunk.deltaBases.isEmpty ? nil : chunk.deltaBases.map(\.id)
-        head = chunk.head.map(ChunkHead.hex)
+        head = chunk.head.map(Hex.padded)
     }
 
     enum CodingKeys: String, CodingKey {

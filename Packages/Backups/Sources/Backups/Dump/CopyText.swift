@@ -43,10 +43,10 @@ enum CopyText {
                     digits += 1
                 }
                 out.append(UInt8(truncatingIfNeeded: value))
-            case UInt8(ascii: "x") where position < raw.count && hexValue(raw[position]) != nil:
-                var value = Int(hexValue(raw[position])!)
+            case UInt8(ascii: "x") where position < raw.count && Hex.value(of: raw[position]) != nil:
+                var value = Int(Hex.value(of: raw[position])!)
                 position += 1
-                if position < raw.count, let low = hexValue(raw[position]) {
+                if position < raw.count, let low = Hex.value(of: raw[position]) {
                     value = value * 16 + Int(low)
                     position += 1
                 }
@@ -55,14 +55,5 @@ enum CopyText {
             }
         }
         return out
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - 48
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - 87
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - 55
-        default: nil
-        }
     }
 }

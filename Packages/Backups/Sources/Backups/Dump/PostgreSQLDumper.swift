@@ -157,50 +157,75 @@ struct PostgreSQLDumper: EngineDumper {
         var slices = [Slice]()
         for (index, table) in tables.enumerated() {
             let order = (index + 1) * Self.ordersPerTable
-            // A table the base backup dumped in parts is split where the base split it.
-            var bounds = table.primaryKey == nil ? []
-                : try await baseSplitPoints(of: table, columns: columns[table.oid] ?? [], leader: leader, sink: sink)
-            // relpages (from the last VACUUM/ANALYZE, which also makes the histogram) picks the candidates, so
-            // small tables cost no query; the query itself checks the table's actual size.
-            let candidate = workers > 1 && table.primaryKey != nil && table.pages * 8192 > Self.partThreshold
-            if bounds.isEmpty, candidate { bounds = try await splitPoints(of: table, parts: workers, leader: leader) }
-            guard let column = bounds.first?.column, let type = bounds.first?.type else {
+            let name = "\(table.schema).\(table.name)"
+            // A table the base backup dumped in parts is split where the base split it. Otherwise relpages
+            // (from the last VACUUM/ANALYZE, which also makes the histogram) picks the candidates, so small
+            // tables cost no query; the histogram's query itself checks the table's actual size.
+            let inherits = !sink.baseParts(ofTable: name).isEmpty
+            let candidate = workers > 1 && table.pages * 8192 > Self.partThreshold
+            var bounds = [String]()
+            let key = table.primaryKey != nil && (inherits || candidate) ? try await keyColumn(of: table, leader: leader) : nil
+            if let key, inherits {
+                bounds = try await baseSplitPoints(of: table, key: key, columns: columns[table.oid] ?? [], leader: leader, sink: sink)
+            }
+            if let key, bounds.isEmpty, candidate { bounds = try await splitPoints(of: table, key: key, parts: workers, leader: leader) }
+            guard let key, !bounds.isEmpty else {
                 slices.append(Slice(table: table, order: order))
                 continue
             }
-            let literals = bounds.map { "\(Dialect.postgresql.stringLiteral($0.value))::\(type)" }
+            let literals = bounds.map { "\(Dialect.postgresql.stringLiteral($0))::\(key.type)" }
             for part in 0...literals.count {
                 var conditions = [String]()
-                if part > 0 { conditions.append("\(column) >= \(literals[part - 1])") }
-                if part < literals.count { conditions.append("\(column) < \(literals[part])") }
+                if part > 0 { conditions.append("\(key.quoted) >= \(literals[part - 1])") }
+                if part < literals.count { conditions.append("\(key.quoted) < \(literals[part])") }
                 slices.append(Slice(table: table, order: order + part, part: part, condition: conditions.joined(separator: " AND ")))
             }
         }
         return slices
     }
 
-    /// Where to split a large table: `parts - 1` distinct values of its primary key's first column, from the
-    /// column's histogram in `pg_stats` (none when the table is small or has not been analysed).
-    private func splitPoints(of table: Relation, parts: Int, leader: any DatabaseConnection) async throws
-        -> [(column: String, type: String, value: String)] {
-        let q = Dialect.postgresql
+    /// The first column of a table's primary key: its name, quoted name, type and collation (quoted; nil
+    /// when the type has none or uses the default).
+    private struct KeyColumn {
+        var name: String
+        var quoted: String
+        var type: String
+        var collation: String?
+    }
+
+    private func keyColumn(of table: Relation, leader: any DatabaseConnection) async throws -> KeyColumn? {
         let rows = try await leader.textRows("""
-            SELECT pg_catalog.quote_ident(a.attname), pg_catalog.format_type(a.atttypid, a.atttypmod), b.v
+            SELECT a.attname, pg_catalog.quote_ident(a.attname), pg_catalog.format_type(a.atttypid, a.atttypmod),
+              (SELECT pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.collname)
+               FROM pg_catalog.pg_collation c JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace
+               WHERE c.oid = a.attcollation)
             FROM pg_catalog.pg_index x
             JOIN pg_catalog.pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = x.indkey[0]
-            JOIN pg_catalog.pg_stats s ON s.schemaname = \(q.stringLiteral(table.schema)) AND s.tablename = \(q.stringLiteral(table.name))
-              AND s.attname = a.attname
+            WHERE x.indrelid = \(table.oid) AND x.indisprimary
+            """)
+        guard let row = rows.first, let name = row[0], let quoted = row[1], let type = row[2] else { return nil }
+        return KeyColumn(name: name, quoted: quoted, type: type, collation: row[3])
+    }
+
+    /// Where to split a large table: `parts - 1` distinct values of its primary key's first column, from the
+    /// column's histogram in `pg_stats` (none when the table is small or has not been analysed).
+    private func splitPoints(of table: Relation, key: KeyColumn, parts: Int, leader: any DatabaseConnection) async throws -> [String] {
+        let q = Dialect.postgresql
+        let rows = try await leader.textRows("""
+            SELECT b.v
+            FROM pg_catalog.pg_stats s
             CROSS JOIN LATERAL (
               SELECT h[1 + (pg_catalog.array_length(h, 1) - 1) * i / \(parts)] AS v, i
               FROM (SELECT s.histogram_bounds::text::text[] AS h) bounds, pg_catalog.generate_series(1, \(parts - 1)) i) b
-            WHERE x.indrelid = \(table.oid) AND x.indisprimary AND b.v IS NOT NULL
+            WHERE s.schemaname = \(q.stringLiteral(table.schema)) AND s.tablename = \(q.stringLiteral(table.name))
+              AND s.attname = \(q.stringLiteral(key.name)) AND b.v IS NOT NULL
               AND pg_catalog.pg_relation_size(\(table.oid)) > \(Self.partThreshold)
             ORDER BY b.i
             """)
-        var points = [(column: String, type: String, value: String)]()
+        var points = [String]()
         for row in rows {
-            guard let column = row[0], let type = row[1], let value = row[2], value != points.last?.value else { continue }
-            points.append((column, type, value))
+            guard let value = row[0], value != points.last else { continue }
+            points.append(value)
         }
         return points
     }
@@ -237,7 +262,7 @@ struct PostgreSQLDumper: EngineDumper {
     private func dumpTable(_ slice: Slice, columns: [Column], connection: any DatabaseConnection, sink: DumpSink) async throws {
         let q = Dialect.postgresql
         let table = slice.table
-        let insertable = columns.filter { $0.generated.isEmpty }
+        let insertable = Self.insertable(columns)
         let names = insertable.map { q.quote($0.name) }.joined(separator: ", ")
         let writer = sink.entry(.tableData, name: "\(table.schema).\(table.name)",
                                 copyStatement: Self.copyStatement(table, columns), part: slice.part)
@@ -252,10 +277,13 @@ struct PostgreSQLDumper: EngineDumper {
         try sink.record(writer, order: slice.order, table: (table.schema, table.name))
     }
 
+    /// The columns a table's rows are dumped and restored with, in order: all but generated ones.
+    private static func insertable(_ columns: [Column]) -> [Column] { columns.filter { $0.generated.isEmpty } }
+
     /// The statement a table's rows are restored with (nil when it has no column to insert).
     /// COPY FROM writes identity columns as given, like INSERT ... OVERRIDING SYSTEM VALUE.
     private static func copyStatement(_ table: Relation, _ columns: [Column]) -> String? {
-        let insertable = columns.filter { $0.generated.isEmpty }
+        let insertable = insertable(columns)
         guard !insertable.isEmpty else { return nil }
         return "COPY \(table.qualified) (\(insertable.map { Dialect.postgresql.quote($0.name) }.joined(separator: ", "))) FROM STDIN"
     }
@@ -270,32 +298,22 @@ struct PostgreSQLDumper: EngineDumper {
     /// Empty when the base holds the table whole, its columns changed, or the values no longer cast to the
     /// key's type in increasing order; the server checks that under a savepoint, so a failed cast leaves
     /// the snapshot's transaction usable.
-    private func baseSplitPoints(of table: Relation, columns: [Column], leader: any DatabaseConnection,
-                                 sink: DumpSink) async throws -> [(column: String, type: String, value: String)] {
+    private func baseSplitPoints(of table: Relation, key: KeyColumn, columns: [Column], leader: any DatabaseConnection,
+                                 sink: DumpSink) async throws -> [String] {
         let q = Dialect.postgresql
         let name = "\(table.schema).\(table.name)"
-        let parts = sink.baseParts(ofTable: name)
-        guard !parts.isEmpty, let copyStatement = Self.copyStatement(table, columns) else { return [] }
-        let key = try await leader.textRows("""
-            SELECT a.attname, pg_catalog.quote_ident(a.attname), pg_catalog.format_type(a.atttypid, a.atttypmod),
-              (SELECT pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.collname)
-               FROM pg_catalog.pg_collation c JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace
-               WHERE c.oid = a.attcollation)
-            FROM pg_catalog.pg_index x
-            JOIN pg_catalog.pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = x.indkey[0]
-            WHERE x.indrelid = \(table.oid) AND x.indisprimary
-            """)
-        guard let row = key.first, let attribute = row[0], let column = row[1], let type = row[2],
-              let field = columns.filter({ $0.generated.isEmpty }).firstIndex(where: { $0.name == attribute }) else { return [] }
+        guard let copyStatement = Self.copyStatement(table, columns),
+              let field = Self.insertable(columns).firstIndex(where: { $0.name == key.name }) else { return [] }
         var values = [String]()
-        for part in parts {
+        for part in sink.baseParts(ofTable: name) {
             guard let first = try sink.firstBaseRow(ofTable: name, part: part, copyStatement: copyStatement),
                   let value = CopyText.field(field, of: first) else { return [] }
             values.append(value)
         }
+        guard !values.isEmpty else { return [] }
         // Compared as the dump's WHERE clauses compare them: with the key's type and collation.
-        let collate = row[3].map { " COLLATE \($0)" } ?? ""
-        let literals = values.map { "\(q.stringLiteral($0))::\(type)\(collate)" }
+        let collate = key.collation.map { " COLLATE \($0)" } ?? ""
+        let literals = values.map { "\(q.stringLiteral($0))::\(key.type)\(collate)" }
         let increasing = zip(literals, literals.dropFirst()).map { "\($0) < \($1)" }
         _ = try await leader.execute("SAVEPOINT dbm_base_split")
         do {
@@ -306,7 +324,7 @@ struct PostgreSQLDumper: EngineDumper {
             _ = try await leader.execute("ROLLBACK TO SAVEPOINT dbm_base_split")
             return []
         }
-        return values.map { (column, type, $0) }
+        return values
     }
 
     private func writePostData(leader: any DatabaseConnection, relations: [Relation], order: Int, sink: DumpSink) async throws {

@@ -89,19 +89,10 @@ public struct BackupKey: Sendable, CustomStringConvertible {
         var bytes = [UInt8]()
         var iterator = text.utf8.makeIterator()
         while let high = iterator.next(), let low = iterator.next() {
-            guard let h = hexValue(high), let l = hexValue(low) else { return nil }
+            guard let h = Hex.value(of: high), let l = Hex.value(of: low) else { return nil }
             bytes.append(h << 4 | l)
         }
         return bytes
-    }
-
-    private static func hexValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 48...57: c - 48
-        case 65...70: c - 55
-        case 97...102: c - 87
-        default: nil
-        }
     }
 }
 
