@@ -15,25 +15,37 @@ enum CopyText {
     /// The bytes a field's escapes stand for: `\b \f \n \r \t \v`, up to three octal digits, `\x` with one
     /// or two hexadecimal digits, and any other character after a backslash taken as itself.
     static func unescape(_ raw: [UInt8]) -> [UInt8] {
-        var out = [UInt8]()
-        out.reserveCapacity(raw.count)
+        guard !raw.isEmpty else { return [] }
+        return [UInt8](unsafeUninitializedCapacity: raw.count) { out, count in
+            count = raw.withUnsafeBytes { unescape($0, into: UnsafeMutableRawPointer(out.baseAddress!)) }
+        }
+    }
+
+    /// Writes the bytes `raw`'s escapes stand for to `out` (which has room for `raw.count` bytes, the most
+    /// it can take) and returns how many it wrote.
+    static func unescape(_ raw: UnsafeRawBufferPointer, into out: UnsafeMutableRawPointer) -> Int {
+        var written = 0
+        func put(_ byte: UInt8) {
+            out.storeBytes(of: byte, toByteOffset: written, as: UInt8.self)
+            written += 1
+        }
         var position = 0
         while position < raw.count {
             let byte = raw[position]
             position += 1
             guard byte == 0x5C, position < raw.count else {
-                out.append(byte)
+                put(byte)
                 continue
             }
             let escaped = raw[position]
             position += 1
             switch escaped {
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "v"): out.append(0x0B)
+            case UInt8(ascii: "b"): put(0x08)
+            case UInt8(ascii: "f"): put(0x0C)
+            case UInt8(ascii: "n"): put(0x0A)
+            case UInt8(ascii: "r"): put(0x0D)
+            case UInt8(ascii: "t"): put(0x09)
+            case UInt8(ascii: "v"): put(0x0B)
             case UInt8(ascii: "0")...UInt8(ascii: "7"):
                 var value = Int(escaped - 48)
                 var digits = 1
@@ -42,7 +54,7 @@ enum CopyText {
                     position += 1
                     digits += 1
                 }
-                out.append(UInt8(truncatingIfNeeded: value))
+                put(UInt8(truncatingIfNeeded: value))
             case UInt8(ascii: "x") where position < raw.count && Hex.value(of: raw[position]) != nil:
                 var value = Int(Hex.value(of: raw[position])!)
                 position += 1
@@ -50,10 +62,10 @@ enum CopyText {
                     value = value * 16 + Int(low)
                     position += 1
                 }
-                out.append(UInt8(value))
-            default: out.append(escaped)
+                put(UInt8(value))
+            default: put(escaped)
             }
         }
-        return out
+        return written
     }
 }

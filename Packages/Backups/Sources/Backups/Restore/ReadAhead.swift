@@ -23,8 +23,10 @@ final class ReadAhead: Sendable {
     private final class Shared: Sendable {
         let state = Mutex(State())
         let filled = DispatchSemaphore(value: 0)
-        let free: DispatchSemaphore
-        init(depth: Int) { free = DispatchSemaphore(value: depth) }
+        /// Starts at 0 and is signalled `depth` times: libdispatch traps when a semaphore is freed with a
+        /// value below the one it was created with, which is the case whenever the consumer stops early.
+        let free = DispatchSemaphore(value: 0)
+        init(depth: Int) { for _ in 0..<depth { free.signal() } }
     }
 
     private let shared: Shared
@@ -32,7 +34,10 @@ final class ReadAhead: Sendable {
     init(depth: Int = 3, _ produce: @escaping @Sendable () throws -> [UInt8]?) {
         shared = Shared(depth: depth)
         let shared = self.shared
-        DispatchQueue.global(qos: .userInitiated).async {
+        // A queue of its own, so the producer has a thread of its own: it blocks (on `free`, or on another
+        // `ReadAhead` it reads from), and blocked work on the global queues, which are as wide as the machine
+        // has cores, would hold back every other producer.
+        DispatchQueue(label: "dbm.backups.read-ahead", qos: .userInitiated).async {
             while true {
                 shared.free.wait()
                 if shared.state.withLock({ $0.stopped }) { return }
@@ -73,7 +78,10 @@ final class ReadAhead: Sendable {
     /// `next()` for async callers: waits on a Dispatch thread, never blocking Swift's cooperative pool.
     func nextWaiting() async throws -> [UInt8]? {
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<[UInt8]?, any Error>, Never>) in
-            DispatchQueue.global(qos: .userInitiated).async {
+            // A queue of its own, so the producer has a thread of its own: it blocks (on `free`, or on another
+        // `ReadAhead` it reads from), and blocked work on the global queues, which are as wide as the machine
+        // has cores, would hold back every other producer.
+        DispatchQueue(label: "dbm.backups.read-ahead", qos: .userInitiated).async {
                 continuation.resume(returning: Result { try self.next() })
             }
         }

@@ -1,41 +1,71 @@
 import Drivers
 import Foundation
 
-/// The PostgreSQL side of a restore: which tables can take `COPY ... FREEZE`, and post-data on several
-/// connections.
+/// The PostgreSQL side of a restore: how each table's rows load (`COPY ... FREEZE`, in binary where every
+/// column's type allows), and post-data on several connections.
 extension Restorer {
-    /// Plain tables (not partitioned, not foreign) by entry name (`schema.name`), with the quoted name the
-    /// entry's COPY statement uses. Their data can be loaded with `TRUNCATE` + `COPY ... WITH (FREEZE)` in one
-    /// transaction: rows are written frozen (no later hint-bit or vacuum-freeze rewrite), and on a server with
-    /// `wal_level = minimal` without WAL.
-    static func freezableTables(_ connection: any DatabaseConnection) async throws -> [String: String] {
-        var tables = [String: String]()
+    /// A plain table (not partitioned, not foreign) of the target database, as its rows' COPY sees it.
+    struct CopyTarget: Sendable {
+        /// The quoted name the dump's COPY statements use.
+        let qualified: String
+        /// The COPY statement of a dump of this table with its insertable columns in order.
+        let copyStatement: String
+        /// Rewrites the rows in binary; nil when a column's type has no binary form in `CopyBinaryRows`.
+        let binary: CopyBinaryRows?
+    }
+
+    /// The target's plain tables by entry name (`schema.name`). Their data can be loaded with `TRUNCATE` +
+    /// `COPY ... WITH (FREEZE)` in one transaction: rows are written frozen (no later hint-bit or
+    /// vacuum-freeze rewrite), and on a server with `wal_level = minimal` without WAL.
+    static func copyTargets(_ connection: any DatabaseConnection) async throws -> [String: CopyTarget] {
+        var columns = [String: (qualified: String, names: [String], types: [UInt32])]()
         for row in try await connection.textRows("""
-            SELECT n.nspname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            SELECT n.nspname, c.relname, a.attname, a.atttypid::pg_catalog.int8
+            FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
             WHERE c.relkind = 'r' AND \(PostgreSQLCatalog.userSchema)
+            ORDER BY c.oid, a.attnum
             """) {
-            guard let schema = row[0], let name = row[1] else { continue }
-            tables["\(schema).\(name)"] = Dialect.postgresql.quote(qualified: [schema, name])
+            guard let schema = row[0], let name = row[1], let column = row[2], let type = row[3].flatMap({ UInt32($0) }) else { continue }
+            let key = "\(schema).\(name)"
+            columns[key, default: (Dialect.postgresql.quote(qualified: [schema, name]), [], [])].names.append(Dialect.postgresql.quote(column))
+            columns[key]!.types.append(type)
         }
-        return tables
+        return columns.mapValues { table in
+            CopyTarget(qualified: table.qualified,
+                       copyStatement: "COPY \(table.qualified) (\(table.names.joined(separator: ", "))) FROM STDIN",
+                       binary: CopyBinaryRows(typeOIDs: table.types))
+        }
     }
 
     /// Loads a table's `D` rows with `COPY FROM STDIN` inside one transaction, its parts one after the
     /// other (the restored heap keeps the dump's row order: two parts loaded at once interleave their pages,
     /// and a primary key's build then sorts rows out of order); `FREEZE` after a `TRUNCATE` of the (empty,
-    /// just created) table when it is a plain table. Should the server refuse `FREEZE`, the table is loaded
-    /// again with plain COPYs.
-    func copyTable(_ parts: [Manifest.Entry], connection: PostgreSQLConnection, freezable: [String: String]) async throws {
+    /// just created) table when it is a plain table, and in binary when its columns' types allow (the server
+    /// then parses no text). Should a row hold a value the binary rewrite does not read, or the server refuse
+    /// the binary COPY, the table is loaded again as text; should it refuse `FREEZE`, with plain COPYs.
+    func copyTable(_ parts: [Manifest.Entry], connection: PostgreSQLConnection, targets: [String: CopyTarget]) async throws {
         guard let name = parts.first?.name else { return }
-        if let qualified = freezable[name], parts.allSatisfy({ Self.isPlainCopy($0.copyStatement, of: qualified) }) {
+        if let table = targets[name], parts.allSatisfy({ Self.isPlainCopy($0.copyStatement, of: table.qualified) }) {
+            let truncate = "TRUNCATE ONLY \(table.qualified)"
+            if let binary = table.binary, parts.allSatisfy({ $0.copyStatement == table.copyStatement }) {
+                do {
+                    try await copyTable(parts, options: " WITH (FORMAT binary, FREEZE)", binary: binary, truncate: truncate, connection: connection)
+                    return
+                } catch is CopyFeed.BinaryUnsupported {
+                    notes.add("table \(name): a value is in a form the binary COPY does not read, so it was loaded as COPY text")
+                } catch let error as DatabaseError where error.code != .cancelled && error.code != .connectionLost {
+                    notes.add("table \(name): the binary COPY was refused (\(error.message)), so it was loaded as COPY text")
+                }
+            }
             do {
-                try await copyTable(parts, freeze: true, truncate: "TRUNCATE ONLY \(qualified)", connection: connection)
+                try await copyTable(parts, options: " WITH (FREEZE)", binary: nil, truncate: truncate, connection: connection)
                 return
             } catch let error as DatabaseError where error.code != .cancelled && error.code != .connectionLost {
                 notes.add("table \(name): COPY FREEZE was refused (\(error.message)), so it was loaded with a plain COPY")
             }
         }
-        try await copyTable(parts, freeze: false, truncate: nil, connection: connection)
+        try await copyTable(parts, options: "", binary: nil, truncate: nil, connection: connection)
     }
 
     /// Whether `copy` is `COPY <qualified> (...) FROM STDIN`, which `WITH (FREEZE)` may follow.
@@ -44,14 +74,15 @@ extension Restorer {
         return copy.hasPrefix("COPY \(qualified) (") && copy.hasSuffix(" FROM STDIN")
     }
 
-    private func copyTable(_ parts: [Manifest.Entry], freeze: Bool, truncate: String?, connection: PostgreSQLConnection) async throws {
+    private func copyTable(_ parts: [Manifest.Entry], options: String, binary: CopyBinaryRows?, truncate: String?,
+                           connection: PostgreSQLConnection) async throws {
         try await connection.begin()
         var loaded = [(name: String, rows: Int64)]()
         do {
             if let truncate { _ = try await connection.execute(truncate) }
             for part in parts {
                 guard let copy = part.copyStatement else { continue }
-                let rows = try await connection.copyIn(freeze ? copy + " WITH (FREEZE)" : copy, CopyFeed(entry: part, reader: chunkReader).next)
+                let rows = try await connection.copyIn(copy + options, CopyFeed(entry: part, reader: chunkReader, binary: binary).next)
                 loaded.append((part.name, rows))
             }
             try await connection.commit()
