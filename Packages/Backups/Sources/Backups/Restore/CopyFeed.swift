@@ -80,6 +80,8 @@ private final class RowBlocks: Sendable {
                         return written
                     }
                     guard written != nil else { throw CopyFeed.BinaryUnsupported() }
+                    // A very long row's buffer is not kept for the rows after it.
+                    if scratch.count > 4 << 20 { scratch = [] }
                 }
             }
             return block.isEmpty && state.finished ? nil : block
