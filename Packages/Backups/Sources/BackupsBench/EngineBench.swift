@@ -55,11 +55,12 @@ final class EngineBench: Sendable {
         var restored = 0
         var target = targets[0]
         let (_, restoreTime) = try await best("dbm restore", before: {
-            // Each run into a new target, settled first and dropped at once after (untimed), so autovacuum
-            // never works on a restored table during a later timed run.
+            // Each run into a new target, created empty and settled first and dropped at once after
+            // (untimed, as for the reference tools), so autovacuum never works on a restored table during a
+            // later timed run.
             target = restored == 0 ? targets[0] : targets[0].with(database: targets[0].database + "_\(restored)")
             restored += 1
-            try await settle()
+            try await fresh(target)
         }, after: { await drop(target) }) {
             try await manager.restoreBackup(RestoreBackupParams(backupPath: full.filePath, targetDatabase: target.url))
         }
@@ -128,11 +129,15 @@ final class EngineBench: Sendable {
         }.1
     }
 
-    /// An empty database for a reference restore (dropped first when an earlier run made it).
+    /// An empty database for a restore, dbm's or a reference tool's (dropped first when an earlier run made
+    /// it; on SQLite, no file), then `settle()`.
     private func fresh(_ target: ConnectionConfiguration) async throws {
-        if target.dialect == .sqlite { try? FileManager.default.removeItem(atPath: target.database); return }
-        try await driver.dropDatabase(target.database, ifExists: true, on: admin)
-        try await driver.createDatabase(target.database, options: CreateDatabaseOptions(), on: admin)
+        if target.dialect == .sqlite {
+            try? FileManager.default.removeItem(atPath: target.database)
+        } else {
+            try await driver.dropDatabase(target.database, ifExists: true, on: admin)
+            try await driver.createDatabase(target.database, options: CreateDatabaseOptions(), on: admin)
+        }
         try await settle()
     }
 

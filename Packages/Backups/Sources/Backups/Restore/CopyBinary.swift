@@ -85,11 +85,11 @@ struct CopyBinaryRows: Sendable {
             put64(UInt64(bitPattern: value), out, 0)
             return 8
         case .float4:
-            guard let value = withCString(field, { text, end in strtof(text, end) }) else { return nil }
+            guard let value = parseCString(field, { text, end in strtof(text, end) }) else { return nil }
             put32(value.bitPattern, out, 0)
             return 4
         case .float8:
-            guard let value = withCString(field, { text, end in strtod(text, end) }) else { return nil }
+            guard let value = parseCString(field, { text, end in strtod(text, end) }) else { return nil }
             put64(value.bitPattern, out, 0)
             return 8
         case .numeric:
@@ -138,7 +138,7 @@ struct CopyBinaryRows: Sendable {
 
     /// Parses a float's text with the C library, as the server's own input function does (`strtod`,
     /// `strtof`: `NaN`, `Infinity`, `-0` and denormals included); nil unless it reads the whole field.
-    private static func withCString<T>(_ field: UnsafeRawBufferPointer,
+    private static func parseCString<T>(_ field: UnsafeRawBufferPointer,
                                        _ parse: (UnsafePointer<CChar>, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> T) -> T? {
         guard !field.isEmpty, field.count < 64 else { return nil }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer -> T? in
@@ -198,7 +198,7 @@ struct CopyBinaryRows: Sendable {
         }
         for index in integerStart..<(integerStart + integerDigits) { push(Int(field[index] - UInt8(ascii: "0"))) }
         for index in fractionStart..<(fractionStart + scale) { push(Int(field[index] - UInt8(ascii: "0"))) }
-        if filled > 0 { while filled > 0 { push(0) } }
+        while filled > 0 { push(0) }  // the last digit's trailing zeros
         put16(UInt16(digits), out, 0)
         put16(UInt16(bitPattern: Int16(weight)), out, 2)
         put16(negative ? 0x4000 : 0, out, 4)
