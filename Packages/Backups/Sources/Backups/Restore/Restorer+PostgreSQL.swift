@@ -54,7 +54,7 @@ extension Restorer {
                     return
                 } catch is CopyFeed.BinaryUnsupported {
                     notes.add("table \(name): a value is in a form the binary COPY does not read, so it was loaded as COPY text")
-                } catch let error as DatabaseError where error.code != .cancelled && error.code != .connectionLost {
+                } catch let error as DatabaseError where Self.refusesBinary(error) {
                     notes.add("table \(name): the binary COPY was refused (\(error.message)), so it was loaded as COPY text")
                 }
             }
@@ -66,6 +66,15 @@ extension Restorer {
             }
         }
         try await copyTable(parts, options: "", binary: nil, truncate: nil, connection: connection)
+    }
+
+    /// Whether the server's error refuses the binary data itself (a data exception such as 22P03 "incorrect
+    /// binary data format", a feature not supported, a type without a binary input function), which the
+    /// same rows as text may not meet. Anything else (a full disk, a lock timeout, a lost connection) would
+    /// fail the text load too, and ends the restore at once.
+    static func refusesBinary(_ error: DatabaseError) -> Bool {
+        guard let state = error.engineCode, error.code != .cancelled, error.code != .connectionLost else { return false }
+        return ["22", "0A", "42"].contains(String(state.prefix(2)))
     }
 
     /// Whether `copy` is `COPY <qualified> (...) FROM STDIN`, which `WITH (FREEZE)` may follow.

@@ -122,6 +122,13 @@ final class PostgreSQLBinaryCopyTests: XCTestCase {
             XCTAssertEqual(actual, expected, "the table loaded as text after the binary COPY failed differs")
         }
         await connection.close()
+
+        // Errors that would fail the text load too end the restore instead of loading the table again.
+        XCTAssertTrue(Restorer.refusesBinary(DatabaseError(.invalidValue, "incorrect binary data format", engineCode: "22P03")))
+        XCTAssertTrue(Restorer.refusesBinary(DatabaseError(.other, "no binary input function", engineCode: "42883")))
+        XCTAssertFalse(Restorer.refusesBinary(DatabaseError(.other, "could not extend file: No space left on device", engineCode: "53100")))
+        XCTAssertFalse(Restorer.refusesBinary(DatabaseError(.other, "canceling statement due to lock timeout", engineCode: "55P03")))
+        XCTAssertFalse(Restorer.refusesBinary(DatabaseError(.connectionLost, "server closed the connection")))
     }
 
     /// The rewrite reads only the forms PostgreSQL writes in dbm's dump sessions, and nothing else.
