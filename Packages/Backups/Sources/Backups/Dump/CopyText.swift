@@ -5,11 +5,28 @@ enum CopyText {
     /// Field `index` (from 0) of `row` (without its newline), its escapes decoded; nil for NULL, or when the
     /// row has fewer fields.
     static func field(_ index: Int, of row: [UInt8]) -> String? {
-        let fields = row.split(separator: 0x09, omittingEmptySubsequences: false)
-        guard index < fields.count else { return nil }
-        let raw = Array(fields[index])
-        if raw == [0x5C, 0x4E] { return nil }  // \N
-        return String(decoding: unescape(raw), as: UTF8.self)
+        row.withUnsafeBytes { row -> String? in
+            var start = 0
+            for _ in 0..<index {
+                let end = fieldEnd(row, from: start)
+                guard end < row.count else { return nil }
+                start = end + 1
+            }
+            let raw = UnsafeRawBufferPointer(rebasing: row[start..<fieldEnd(row, from: start)])
+            return isNull(raw) ? nil : String(decoding: unescape(Array(raw)), as: UTF8.self)
+        }
+    }
+
+    /// Where the field starting at `start` ends: at the next tab, or at the end of the row.
+    static func fieldEnd(_ row: UnsafeRawBufferPointer, from start: Int) -> Int {
+        var end = start
+        while end < row.count && row[end] != 0x09 { end += 1 }
+        return end
+    }
+
+    /// Whether a field is `\N`, COPY's NULL.
+    static func isNull(_ field: UnsafeRawBufferPointer) -> Bool {
+        field.count == 2 && field[0] == 0x5C && field[1] == UInt8(ascii: "N")
     }
 
     /// The bytes a field's escapes stand for: `\b \f \n \r \t \v`, up to three octal digits, `\x` with one

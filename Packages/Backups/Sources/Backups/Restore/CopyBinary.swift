@@ -47,12 +47,11 @@ struct CopyBinaryRows: Sendable {
         var position = 0
         let end = row.count
         for (index, kind) in kinds.enumerated() {
-            var fieldEnd = position
-            while fieldEnd < end && row[fieldEnd] != 0x09 { fieldEnd += 1 }
+            let fieldEnd = CopyText.fieldEnd(row, from: position)
             // Every field but the last ends at a tab (a tab inside a value is always escaped).
             guard index == kinds.count - 1 ? fieldEnd == end : fieldEnd < end else { return nil }
             let field = UnsafeRawBufferPointer(rebasing: row[position..<fieldEnd])
-            if field.count == 2 && field[0] == 0x5C && field[1] == UInt8(ascii: "N") {
+            if CopyText.isNull(field) {
                 Self.put32(UInt32(bitPattern: -1), out, written)
                 written += 4
             } else {
@@ -214,9 +213,8 @@ struct CopyBinaryRows: Sendable {
         if equals(field, "infinity") { return Int32.max }
         if equals(field, "-infinity") { return Int32.min }
         var position = 0
-        guard let days = days(field, &position) else { return nil }
-        guard era(field, &position), position == field.count else { return nil }
-        return Int32(exactly: days.bc ?? days.ad)
+        guard let date = calendarDate(field, &position), let bc = era(field, &position), position == field.count else { return nil }
+        return Int32(exactly: days(date, bc: bc))
     }
 
     /// Microseconds from 2000-01-01 00:00:00 (UTC for `timestamptz`) of `YYYY-MM-DD HH:MM:SS[.ffffff]`, then
@@ -225,7 +223,7 @@ struct CopyBinaryRows: Sendable {
         if equals(field, "infinity") { return Int64.max }
         if equals(field, "-infinity") { return Int64.min }
         var position = 0
-        guard let days = days(field, &position), byte(field, position) == UInt8(ascii: " "),
+        guard let date = calendarDate(field, &position), byte(field, position) == UInt8(ascii: " "),
               let hour = twoDigits(field, position + 1), byte(field, position + 3) == UInt8(ascii: ":"),
               let minute = twoDigits(field, position + 4), byte(field, position + 6) == UInt8(ascii: ":"),
               let second = twoDigits(field, position + 7), hour < 24, minute < 60, second < 60 else { return nil }
@@ -255,9 +253,8 @@ struct CopyBinaryRows: Sendable {
             }
             offset = sign == UInt8(ascii: "-") ? -seconds : seconds
         }
-        guard era(field, &position), position == field.count else { return nil }
-        let day = days.bc ?? days.ad
-        let (seconds, overflow) = day.multipliedReportingOverflow(by: 86_400)
+        guard let bc = era(field, &position), position == field.count else { return nil }
+        let (seconds, overflow) = days(date, bc: bc).multipliedReportingOverflow(by: 86_400)
         guard !overflow else { return nil }
         let local = seconds + hour * 3600 + minute * 60 + second - offset
         let (scaled, overflowed) = local.multipliedReportingOverflow(by: 1_000_000)
@@ -266,9 +263,8 @@ struct CopyBinaryRows: Sendable {
         return total.partialValue
     }
 
-    /// Reads `YYYY-MM-DD` at `position` (moved past it): the day's number from PostgreSQL's epoch as an AD
-    /// date, and as a BC date (year `1 - YYYY`, for an ` BC` that may follow).
-    private static func days(_ field: UnsafeRawBufferPointer, _ position: inout Int) -> (ad: Int, bc: Int?)? {
+    /// Reads `YYYY-MM-DD` (a year of four or more digits) at `position`, moving past it.
+    private static func calendarDate(_ field: UnsafeRawBufferPointer, _ position: inout Int) -> (year: Int, month: Int, day: Int)? {
         var year = 0
         var yearDigits = 0
         while let digit = byte(field, position), isDigit(digit), yearDigits < 8 {
@@ -280,18 +276,20 @@ struct CopyBinaryRows: Sendable {
               let month = twoDigits(field, position + 1), byte(field, position + 3) == UInt8(ascii: "-"),
               let day = twoDigits(field, position + 4), (1...12).contains(month), (1...31).contains(day) else { return nil }
         position += 6
-        let bc = position + 3 <= field.count && byte(field, field.count - 3) == UInt8(ascii: " ")
-            && byte(field, field.count - 2) == UInt8(ascii: "B") && byte(field, field.count - 1) == UInt8(ascii: "C")
-        return (julianDay(year, month, day) - epoch, bc ? julianDay(1 - year, month, day) - epoch : nil)
+        return (year, month, day)
     }
 
-    /// Skips a trailing ` BC` (already applied by `days`).
-    private static func era(_ field: UnsafeRawBufferPointer, _ position: inout Int) -> Bool {
-        if field.count - position == 3 {
-            guard byte(field, position) == UInt8(ascii: " "), byte(field, position + 1) == UInt8(ascii: "B"),
-                  byte(field, position + 2) == UInt8(ascii: "C") else { return false }
-            position += 3
-        }
+    /// Days from PostgreSQL's epoch of a calendar date; a BC year `YYYY` is year `1 - YYYY`.
+    private static func days(_ date: (year: Int, month: Int, day: Int), bc: Bool) -> Int {
+        julianDay(bc ? 1 - date.year : date.year, date.month, date.day) - epoch
+    }
+
+    /// Whether the field ends here with ` BC` (moving past it); nil when something else follows.
+    private static func era(_ field: UnsafeRawBufferPointer, _ position: inout Int) -> Bool? {
+        guard field.count - position == 3 else { return false }
+        guard byte(field, position) == UInt8(ascii: " "), byte(field, position + 1) == UInt8(ascii: "B"),
+              byte(field, position + 2) == UInt8(ascii: "C") else { return nil }
+        position += 3
         return true
     }
 

@@ -23,6 +23,8 @@ final class ReadAhead: Sendable {
     private final class Shared: Sendable {
         let state = Mutex(State())
         let filled = DispatchSemaphore(value: 0)
+        /// Where `nextWaiting` blocks: a queue of its own, for the reason the producer has one.
+        let waiter = DispatchQueue(label: "dbm.backups.read-ahead.wait", qos: .userInitiated)
         /// Starts at 0 and is signalled `depth` times: libdispatch traps when a semaphore is freed with a
         /// value below the one it was created with, which is the case whenever the consumer stops early.
         let free = DispatchSemaphore(value: 0)
@@ -75,13 +77,11 @@ final class ReadAhead: Sendable {
         return try result.get()
     }
 
-    /// `next()` for async callers: waits on a Dispatch thread, never blocking Swift's cooperative pool.
+    /// `next()` for async callers: waits on a Dispatch thread of its own, never blocking Swift's cooperative
+    /// pool or libdispatch's global queues.
     func nextWaiting() async throws -> [UInt8]? {
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<[UInt8]?, any Error>, Never>) in
-            // A queue of its own, so the producer has a thread of its own: it blocks (on `free`, or on another
-        // `ReadAhead` it reads from), and blocked work on the global queues, which are as wide as the machine
-        // has cores, would hold back every other producer.
-        DispatchQueue(label: "dbm.backups.read-ahead", qos: .userInitiated).async {
+            shared.waiter.async {
                 continuation.resume(returning: Result { try self.next() })
             }
         }
