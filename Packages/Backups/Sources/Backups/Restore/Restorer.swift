@@ -56,7 +56,8 @@ struct Restorer {
             // dump's row order; largest tables first, so parallel workers finish together.
             let data = Self.tables(manifest.entries.filter { $0.kind == .tableData })
                 .sorted { $0.reduce(0) { $0 + $1.chunks.byteCount } > $1.reduce(0) { $0 + $1.chunks.byteCount } }
-            let mysqlContext = target.dialect == .mysql ? try await MySQLLoadContext.prepare(connection, notes: notes) : nil
+            let large = Set(data.filter { $0.reduce(0) { $0 + $1.chunks.byteCount } >= MySQLLoadContext.statisticsPauseBytes }.compactMap { $0.first?.name })
+            let mysqlContext = target.dialect == .mysql ? try await MySQLLoadContext.prepare(connection, notes: notes, large: large) : nil
             let copyTargets = target.dialect == .postgresql ? try await Self.copyTargets(connection) : [:]
             progress.phase("data", total: data.count)
             try await loadData(data, reader: reader, first: connection, mysql: mysqlContext, copyTargets: copyTargets)
@@ -228,6 +229,19 @@ struct Restorer {
 
     private func loadTable(_ entry: Manifest.Entry, reader: ChunkReader, connection: any DatabaseConnection,
                            mysql: MySQLLoadContext?) async throws {
+        guard let mysql else { return try await loadRows(entry, reader: reader, connection: connection, mysql: nil) }
+        do {
+            try await loadRows(entry, reader: reader, connection: connection, mysql: mysql)
+        } catch {
+            try? await mysql.resumeStatistics(of: entry.name, on: connection)
+            throw error
+        }
+        try await mysql.resumeStatistics(of: entry.name, on: connection)
+    }
+
+    /// Loads one table entry's rows in one transaction (`LOAD DATA LOCAL` on MariaDB where it can).
+    private func loadRows(_ entry: Manifest.Entry, reader: ChunkReader, connection: any DatabaseConnection,
+                          mysql: MySQLLoadContext?) async throws {
         guard let prefix = entry.insertPrefix else { return }
         if let mysql, let connection = connection as? MySQLConnection,
            let plan = mysql.plan(for: entry, insertPrefix: prefix, notes: notes),

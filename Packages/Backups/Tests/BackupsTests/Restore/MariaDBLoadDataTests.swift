@@ -127,6 +127,47 @@ final class MariaDBLoadDataTests: XCTestCase {
         XCTAssertEqual(dumped, expected, table, file: file, line: line)
     }
 
+    /// Large InnoDB tables load with their automatic statistics recalculation off (a background thread
+    /// otherwise spent most of a core recalculating them during a 1 GiB load), and get their own setting back
+    /// afterwards, explicit or not, with statistics that count the loaded rows. Tables not named large, tables
+    /// that never recalculate and other engines are left alone.
+    func testLargeTablesLoadWithStatisticsPausedAndGetTheirSettingBack() async throws {
+        let target = try await TestDatabases.scratchDatabase(using: MySQLDriver(), on: TestDatabases.mysql(), prefix: "dbm_bk_stats")
+        defer { Task { await Fixtures.drop(target) } }
+        let db = try await Database.connect(target)
+        defer { Task { await db.close() } }
+        try await db.executeScript("""
+            CREATE TABLE plain (id int PRIMARY KEY) ENGINE=InnoDB;
+            CREATE TABLE recalc_on (id int PRIMARY KEY) ENGINE=InnoDB STATS_AUTO_RECALC=1;
+            CREATE TABLE recalc_off (id int PRIMARY KEY) ENGINE=InnoDB STATS_AUTO_RECALC=0;
+            CREATE TABLE small (id int PRIMARY KEY) ENGINE=InnoDB;
+            CREATE TABLE other_engine (id int PRIMARY KEY) ENGINE=MyISAM;
+            """)
+        func options() async throws -> [String: String] {
+            var options = [String: String]()
+            for row in try await db.query(
+                "SELECT TABLE_NAME, CREATE_OPTIONS FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()").rows {
+                options[row[0].textRepresentation ?? ""] = (row[1].textRepresentation ?? "").lowercased()
+            }
+            return options
+        }
+        let before = try await options()
+        let large: Set<String> = ["plain", "recalc_on", "recalc_off", "other_engine"]
+        let context = try await MySQLLoadContext.prepare(db, notes: RestoreNotes(), large: large)
+        let during = try await options()
+        for table in ["plain", "recalc_on", "recalc_off"] { XCTAssertEqual(during[table], "stats_auto_recalc=0", table) }
+        XCTAssertEqual(during["small"], before["small"])
+        XCTAssertEqual(during["other_engine"], before["other_engine"])
+
+        _ = try await db.execute("INSERT INTO plain SELECT seq FROM seq_1_to_5000")
+        for table in large.union(["small"]) { try await context.resumeStatistics(of: table, on: db) }
+        let after = try await options()
+        XCTAssertEqual(after, before, "every table has its own setting back")
+        let counted = try await db.query(
+            "SELECT n_rows FROM mysql.innodb_table_stats WHERE database_name = DATABASE() AND table_name = 'plain'").rows
+        XCTAssertEqual(counted.first?[0].textRepresentation, "5000", "the statistics count the loaded rows")
+    }
+
     private static func rows(_ sql: String, _ configuration: ConnectionConfiguration) async throws -> [String] {
         let db = try await Database.connect(configuration)
         defer { Task { await db.close() } }
