@@ -387,7 +387,8 @@ extension ChunkIndex {
             // index in one seek (`max(position)` would scan the entry's every row: quadratic over a backup),
             // and the window is that index's range between it and `end`. Bounding the positions instead
             // (`position >= ...`, `start < end` as a filter) walked on to the entry's end whenever fewer than
-            // `limit` chunks qualified, which is almost always: a tenth of an incremental's CPU on a 1 GiB table.
+            // `limit` chunks qualified, which is almost always (with the two lookups below, 5% of the CPU samples
+            // of a scattered incremental of a 1 GiB PostgreSQL table, and its time grew with the square of its size).
             let s = try statement("""
                 SELECT e.digest, e.start, c.size FROM entry_chunk e JOIN chunk c ON c.digest = e.digest
                 WHERE e.entry = ?1 AND e.start < ?3 AND e.start >= coalesce(
