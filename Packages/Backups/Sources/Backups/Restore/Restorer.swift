@@ -55,9 +55,11 @@ struct Restorer {
             // One table's parts (PostgreSQL) load in order on one connection, so the restored heap keeps the
             // dump's row order; largest tables first, so parallel workers finish together.
             let data = Self.tables(manifest.entries.filter { $0.kind == .tableData })
-                .sorted { $0.reduce(0) { $0 + $1.chunks.byteCount } > $1.reduce(0) { $0 + $1.chunks.byteCount } }
-            let large = Set(data.filter { $0.reduce(0) { $0 + $1.chunks.byteCount } >= MySQLLoadContext.statisticsPauseBytes }.compactMap { $0.first?.name })
-            let mysqlContext = target.dialect == .mysql ? try await MySQLLoadContext.prepare(connection, notes: notes, large: large) : nil
+                .sorted { Self.bytes(of: $0) > Self.bytes(of: $1) }
+            let mysqlContext = target.dialect == .mysql
+                ? try await MySQLLoadContext.prepare(connection, notes: notes, large: Set(
+                    data.filter { Self.bytes(of: $0) >= MySQLLoadContext.statisticsPauseBytes }.compactMap { $0.first?.name }))
+                : nil
             let copyTargets = target.dialect == .postgresql ? try await Self.copyTargets(connection) : [:]
             progress.phase("data", total: data.count)
             try await loadData(data, reader: reader, first: connection, mysql: mysqlContext, copyTargets: copyTargets)
@@ -187,6 +189,9 @@ struct Restorer {
         }
         return groups.map { $0.sorted { ($0.part ?? 0) < ($1.part ?? 0) } }
     }
+
+    /// The bytes of rows a table's parts hold in the backup.
+    private static func bytes(of parts: [Manifest.Entry]) -> Int64 { parts.reduce(0) { $0 + $1.chunks.byteCount } }
 
     private func loadData(_ entries: [[Manifest.Entry]], reader: ChunkReader, first: any DatabaseConnection,
                           mysql: MySQLLoadContext?, copyTargets: [String: CopyTarget]) async throws {
