@@ -17,6 +17,9 @@ struct Restorer {
     let notes = RestoreNotes()
     /// True while building a SQLite restore in a new staging file (see `SQLiteStaging`): no journal, no syncs.
     var buildsSQLiteFile = false
+    /// MariaDB tables with at least this many bytes of rows load with InnoDB's statistics recalculation paused
+    /// (see `MySQLLoadContext`).
+    var statisticsPauseBytes = MySQLLoadContext.statisticsPauseBytes
 
     /// Reads the backup's chunks; the stored bytes are verified, the plaintext is not hashed again (see
     /// `ChunkReader.checksContentAddress`; `validate_backup` does that).
@@ -58,7 +61,7 @@ struct Restorer {
                 .sorted { Self.bytes(of: $0) > Self.bytes(of: $1) }
             let mysqlContext = target.dialect == .mysql
                 ? try await MySQLLoadContext.prepare(connection, notes: notes, large: Set(
-                    data.filter { Self.bytes(of: $0) >= MySQLLoadContext.statisticsPauseBytes }.compactMap { $0.first?.name }))
+                    data.filter { Self.bytes(of: $0) >= statisticsPauseBytes }.compactMap { $0.first?.name }))
                 : nil
             let copyTargets = target.dialect == .postgresql ? try await Self.copyTargets(connection) : [:]
             progress.phase("data", total: data.count)

@@ -168,10 +168,42 @@ final class MariaDBLoadDataTests: XCTestCase {
         XCTAssertEqual(counted.first?[0].textRepresentation, "5000", "the statistics count the loaded rows")
     }
 
-    private static func rows(_ sql: String, _ configuration: ConnectionConfiguration) async throws -> [String] {
+    /// A restore that pauses the statistics of every table (the threshold lowered to 0 bytes) gives every
+    /// table back exactly the definition it was dumped with, its statistics counting the restored rows.
+    func testARestoreWithStatisticsPausedGivesBackEachTablesDefinition() async throws {
+        let source = try await TestDatabases.scratchDatabase(using: MySQLDriver(), on: TestDatabases.mysql(), prefix: "dbm_bk_pause_src")
+        let target = try TestDatabases.mysql().with(database: TestDatabases.uniqueName("dbm_bk_pause_dst"))
+        defer { Task { await Fixtures.drop(source); await Fixtures.drop(target) } }
+        let db = try await Database.connect(source)
+        try await db.executeScript("""
+            CREATE TABLE parent (id int PRIMARY KEY, name varchar(20) NOT NULL) ENGINE=InnoDB STATS_AUTO_RECALC=1;
+            CREATE TABLE child (id int PRIMARY KEY, parent_id int NOT NULL, KEY child_parent (parent_id),
+              FOREIGN KEY (parent_id) REFERENCES parent (id)) ENGINE=InnoDB;
+            INSERT INTO parent SELECT seq, CONCAT('p', seq) FROM seq_1_to_300;
+            INSERT INTO child SELECT seq, 1 + seq % 300 FROM seq_1_to_3000;
+            """)
+        await db.close()
+        let manager = BackupManager(defaults: BackupConfig(destination: TestDatabases.temporaryDirectory().path, compression: .gzip))
+        let record = try await manager.createBackup(of: source, params: CreateBackupParams())
+        var restorer = Restorer(backup: try StoredBackup.open(URL(fileURLWithPath: record.filePath), verify: true), key: nil,
+                                target: target, jobs: 2, progress: ProgressReporter(operation: "restore", handler: nil))
+        restorer.statisticsPauseBytes = 0
+        _ = try await restorer.run()
+        XCTAssertEqual(restorer.notes.all, [])
+        for table in ["parent", "child"] {
+            let restored = try await Self.rows("SHOW CREATE TABLE \(table)", target, column: 1)
+            let original = try await Self.rows("SHOW CREATE TABLE \(table)", source, column: 1)
+            XCTAssertEqual(restored, original, table)
+        }
+        let counted = try await Self.rows(
+            "SELECT CONCAT(table_name, ' ', n_rows) FROM mysql.innodb_table_stats WHERE database_name = DATABASE() ORDER BY table_name", target)
+        XCTAssertEqual(counted, ["child 3000", "parent 300"])
+    }
+
+    private static func rows(_ sql: String, _ configuration: ConnectionConfiguration, column: Int = 0) async throws -> [String] {
         let db = try await Database.connect(configuration)
         defer { Task { await db.close() } }
-        return try await db.query(sql).rows.map { $0[0].textRepresentation ?? "" }
+        return try await db.query(sql).rows.map { $0[column].textRepresentation ?? "" }
     }
 
     /// dbm's `QUOTE()` escapes each special byte wherever it falls in the eight-byte scan, and nothing else.
