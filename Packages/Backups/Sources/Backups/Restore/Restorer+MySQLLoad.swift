@@ -38,8 +38,13 @@ final class MySQLLoadContext: Sendable {
             "SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()") {
             types[row[0] ?? "", default: [:]][row[1] ?? ""] = (row[2] ?? "").lowercased()
         }
-        try await settleStatistics(connection)
-        let paused = try await pauseStatistics(connection, of: large)
+        // The base tables once, for both statistics steps: name, engine, `CREATE_OPTIONS`.
+        let tables = try await connection.textRows("""
+            SELECT TABLE_NAME, ENGINE, CREATE_OPTIONS FROM information_schema.TABLES
+            WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME
+            """)
+        try await settleStatistics(connection, tables: tables.compactMap { $0[0] })
+        let paused = try await pauseStatistics(connection, of: tables.filter { $0[0].map(large.contains) == true && $0[1] == "InnoDB" })
         let allowed = try await connection.scalar("SELECT @@GLOBAL.local_infile")
         let on = allowed == .integer(1) || allowed == .text("1") || allowed == .text("ON")
         if !on {
@@ -48,22 +53,18 @@ final class MySQLLoadContext: Sendable {
         return MySQLLoadContext(columnTypes: types, localInfile: on, pausedStatistics: paused)
     }
 
-    /// Sets `STATS_AUTO_RECALC = 0` on the InnoDB tables among `tables` that recalculate automatically, and
-    /// returns what each one had. While a large table loads, InnoDB queues it for a statistics recalculation
+    /// Sets `STATS_AUTO_RECALC = 0` on the InnoDB `tables` (rows of name, engine, `CREATE_OPTIONS`) that
+    /// recalculate automatically, and returns what each one had. While a large table loads, InnoDB queues it for a statistics recalculation
     /// each time another tenth of its rows has changed; on MariaDB 10.11 that kept a background thread at
     /// about 75% of a core through a 9.8 M-row load, on a machine whose other core was loading it (the load
     /// took 43-46 s with it, 36.6 s without). `resumeStatistics` puts the setting back and analyzes the
     /// table once. The change is metadata only (`ALGORITHM = INSTANT`); a server that refuses it (another
     /// engine version, no ALTER privilege) just loads the table as before.
-    private static func pauseStatistics(_ connection: any DatabaseConnection, of tables: Set<String>) async throws -> [String: String] {
-        guard !tables.isEmpty else { return [:] }
+    private static func pauseStatistics(_ connection: any DatabaseConnection, of tables: [[String?]]) async throws -> [String: String] {
         var paused = [String: String]()
-        for row in try await connection.textRows("""
-            SELECT TABLE_NAME, CREATE_OPTIONS FROM information_schema.TABLES
-            WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' AND ENGINE = 'InnoDB'
-            """) {
-            guard let table = row[0], tables.contains(table) else { continue }
-            let options = (row[1] ?? "").lowercased().split(separator: " ")
+        for row in tables {
+            guard let table = row[0] else { continue }
+            let options = (row[2] ?? "").lowercased().split(separator: " ")
             if options.contains("stats_auto_recalc=0") { continue }
             let original = options.contains("stats_auto_recalc=1") ? "1" : "DEFAULT"
             do {
@@ -90,10 +91,7 @@ final class MySQLLoadContext: Sendable {
     /// table InnoDB has not yet computed statistics for kept a background statistics task busy through the
     /// whole load: the server used twice the CPU (12.5 s instead of 6.4 s for 1.9 M rows), which on a small
     /// machine is taken from the restore itself. The statistics are recomputed after the load as usual.
-    private static func settleStatistics(_ connection: any DatabaseConnection) async throws {
-        let tables = try await connection.textRows(
-            "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME")
-            .compactMap { $0[0] }
+    private static func settleStatistics(_ connection: any DatabaseConnection, tables: [String]) async throws {
         for batch in stride(from: 0, to: tables.count, by: 100) {
             let names = tables[batch..<min(batch + 100, tables.count)].map(Dialect.mysql.quote).joined(separator: ", ")
             _ = try await connection.textRows("ANALYZE TABLE \(names)")
